@@ -1,0 +1,72 @@
+import type { AppConfig } from "../config/config.js";
+import { DEV_JWT_SECRET_FILE, loadOrCreateLocalKey, SECRETS_KEY_FILE } from "../config/local-secrets.js";
+import { openDatabase } from "../db/client.js";
+import { createTokenVerifier } from "../auth/token-verifier.js";
+import { buildAppSchema } from "../graphql/schema.js";
+import { createNotificationRoutes } from "../http/notification-routes.js";
+import { startHttpServer, type HttpServer } from "../http/server.js";
+import { createLogger, type Logger } from "../logging/logger.js";
+import { createAppPubSub } from "../realtime/pubsub.js";
+import type { AppServices } from "./services.js";
+
+export interface RunningApp {
+  services: AppServices;
+  http: HttpServer;
+  /** Drain requests, close WebSockets and the database; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  now?: () => Date;
+}
+
+/** Assemble and start the whole server from a validated configuration. */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+
+  const database = await openDatabase(config.database, logger);
+  await database.migrate();
+  logger.info({ module: "db" }, "migrations applied");
+
+  const embeddedJwtSecret =
+    config.jwt.keySource.kind === "embeddedSecret" ? loadOrCreateLocalKey(config.dataDir, DEV_JWT_SECRET_FILE, 32) : undefined;
+  const secretsKey = config.secretsKey ?? loadOrCreateLocalKey(config.dataDir, SECRETS_KEY_FILE, 32);
+  const verifier = await createTokenVerifier(config.jwt, embeddedJwtSecret);
+
+  const pubsub = createAppPubSub();
+  const services: AppServices = {
+    config,
+    logger,
+    database,
+    db: database.db,
+    pubsub,
+    secretsKey,
+    now: options.now ?? (() => new Date()),
+  };
+
+  const schema = await buildAppSchema(pubsub);
+  let shuttingDown = false;
+  const notificationRoutes = createNotificationRoutes(logger);
+  const http = await startHttpServer({
+    services,
+    schema,
+    verifier,
+    notificationRoutes,
+    isShuttingDown: () => shuttingDown,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      shuttingDown = true;
+      logger.info({ module: "app" }, "shutting down");
+      await http.close();
+      await database.close();
+      logger.info({ module: "app" }, "stopped");
+    })();
+    return stopping;
+  };
+
+  return { services, http, stop };
+}

@@ -1,0 +1,56 @@
+import { Arg, Authorized, Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { roles, type Role } from "../auth/actor.js";
+import { Audience } from "../auth/auth-checker.js";
+import { findCampaignById } from "../modules/campaigns/campaign.repository.js";
+import { Campaign } from "../modules/campaigns/campaign.type.js";
+import { requireActor, tenantScope, type RequestContext } from "./context.js";
+import { decodeGlobalId } from "./relay/global-id.js";
+import { Node } from "./relay/node.js";
+
+type NodeFetcher = (ctx: RequestContext, rowId: string) => Promise<Node | null>;
+
+/**
+ * How each node type is refetched by id. Every fetcher goes through the tenant scope, so an id from
+ * another tenant finds nothing and looks exactly like an id that never existed.
+ */
+const nodeFetchers: Record<string, NodeFetcher> = {
+  Campaign: async (ctx, rowId) => {
+    const row = await findCampaignById(tenantScope(ctx), rowId);
+    return row ? Campaign.fromRow(row) : null;
+  },
+};
+
+export function registerNodeType(typeName: string, fetcher: NodeFetcher): void {
+  nodeFetchers[typeName] = fetcher;
+}
+
+@ObjectType({ description: "The authenticated caller." })
+class Viewer {
+  @Field(() => String)
+  tenantId!: string;
+
+  @Field(() => String)
+  subject!: string;
+
+  @Field(() => [String])
+  roles!: Role[];
+}
+
+@Resolver()
+export class NodeResolver {
+  @Authorized(Audience.staffRead)
+  @Query(() => Node, { nullable: true, description: "Refetch any object by its global id." })
+  async node(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<Node | null> {
+    const decoded = decodeGlobalId(id);
+    const fetcher = decoded ? nodeFetchers[decoded.typeName] : undefined;
+    if (!decoded || !fetcher) return null;
+    return fetcher(ctx, decoded.id);
+  }
+
+  @Authorized([...roles])
+  @Query(() => Viewer, { description: "Who the access token belongs to." })
+  viewer(@Ctx() ctx: RequestContext): Viewer {
+    const actor = requireActor(ctx);
+    return { tenantId: actor.tenantId, subject: actor.subject, roles: actor.roles };
+  }
+}
