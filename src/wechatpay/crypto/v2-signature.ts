@@ -1,0 +1,43 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+export type V2SignType = "MD5" | "HMAC-SHA256";
+
+/** Joins the non-empty fields except `sign` as `k=v&…` in ASCII order of the names, values unencoded. */
+export function buildV2SignString(fields: Readonly<Record<string, string | undefined>>): string {
+  return Object.keys(fields)
+    .filter((name) => name !== "sign" && fields[name] !== undefined && fields[name] !== "")
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => `${name}=${fields[name]}`)
+    .join("&");
+}
+
+/** Computes the APIv2 `sign`: upper-case hex of MD5 or HMAC-SHA256 over the sign string plus `&key=`. */
+export function signV2(
+  fields: Readonly<Record<string, string | undefined>>,
+  apiV2Key: string,
+  signType: V2SignType,
+): string {
+  const input = `${buildV2SignString(fields)}&key=${apiV2Key}`;
+  const digest =
+    signType === "MD5"
+      ? createHash("md5").update(input, "utf8").digest("hex")
+      : createHmac("sha256", apiV2Key).update(input, "utf8").digest("hex");
+  return digest.toUpperCase();
+}
+
+/**
+ * Checks the `sign` field of a signed APIv2 message. The type is taken from the length (32 → MD5,
+ * 64 → HMAC-SHA256) because WeChat Pay may sign a notification with another type than the request used.
+ */
+export function verifyV2Signature(fields: Readonly<Record<string, string | undefined>>, apiV2Key: string): boolean {
+  const received = fields.sign;
+  if (received === undefined) return false;
+
+  const signType: V2SignType | undefined =
+    received.length === 32 ? "MD5" : received.length === 64 ? "HMAC-SHA256" : undefined;
+  if (signType === undefined) return false;
+
+  const expected = Buffer.from(signV2(fields, apiV2Key, signType), "utf8");
+  const actual = Buffer.from(received.toUpperCase(), "utf8");
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
