@@ -3,7 +3,7 @@ import { DEV_JWT_SECRET_FILE, loadOrCreateLocalKey, SECRETS_KEY_FILE } from "../
 import { openDatabase } from "../db/client.js";
 import { createTokenVerifier } from "../auth/token-verifier.js";
 import { buildAppSchema } from "../graphql/schema.js";
-import { createNotificationRoutes } from "../http/notification-routes.js";
+import { createNotificationRoutes, type NotificationRoutes } from "../http/notification-routes.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { createAppPubSub } from "../realtime/pubsub.js";
@@ -12,6 +12,7 @@ import type { AppServices } from "./services.js";
 export interface RunningApp {
   services: AppServices;
   http: HttpServer;
+  notificationRoutes: NotificationRoutes;
   /** Drain requests, close WebSockets and the database; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -68,5 +69,5 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return stopping;
   };
 
-  return { services, http, stop };
+  return { services, http, notificationRoutes, stop };
 }

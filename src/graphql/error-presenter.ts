@@ -1,5 +1,4 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { unwrapResolverError } from "@apollo/server/errors";
 import type { Locale } from "../i18n/locale.js";
 import { translate } from "../i18n/messages.js";
 import type { Logger } from "../logging/logger.js";
@@ -29,7 +28,7 @@ export function presentError(
   error: unknown,
   request: { locale: Locale; requestId: string; logger: Logger },
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = unwrapError(error);
 
   if (original instanceof DomainError) {
     return {
@@ -54,4 +53,11 @@ export function presentError(
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: "INTERNAL_SERVER_ERROR", requestId: request.requestId },
   };
+}
+
+/** The error a resolver threw, beneath the GraphQLError wrappers that execution adds around it. */
+function unwrapError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
 }
