@@ -1,10 +1,13 @@
 import type { Locale } from "./locale.js";
+import { campaignMessages } from "../modules/campaigns/campaign.messages.js";
+import { defineMessages } from "./define-messages.js";
 
 /**
- * User-facing texts by key. English defines the keys; the Chinese table must have exactly the same keys,
- * so a missing translation fails type-checking. Placeholders are written {name}.
+ * User-facing texts by key. Each module defines its own table with defineMessages, where English sets the
+ * keys and the Chinese table must have exactly the same ones, so a missing translation fails
+ * type-checking. Placeholders are written {name}.
  */
-const en = {
+const coreMessages = defineMessages({
   "auth.missingToken": "Authentication required: send an Authorization header with a Bearer token.",
   "auth.invalidToken": "The access token is invalid: {reason}. Request a new token and try again.",
   "auth.expiredToken": "The access token has expired. Request a new token and try again.",
@@ -22,13 +25,7 @@ const en = {
   "validation.tooLong": "{field} may have at most {max} characters, but has {length}.",
   "validation.timeRange": "{field}: the end time must be after the start time.",
   "validation.invalid": "{field} has the invalid value {value}: {reason}",
-  "campaign.notFound": "No campaign with id {id} was found.",
-  "campaign.externalIdTaken": "Another campaign already uses the external id {value}; choose a different one.",
-} as const;
-
-export type MessageKey = keyof typeof en;
-
-const zhCN: Record<MessageKey, string> = {
+}, {
   "auth.missingToken": "需要身份验证：请在 Authorization 请求头中携带 Bearer 令牌。",
   "auth.invalidToken": "访问令牌无效：{reason}。请重新获取令牌后再试。",
   "auth.expiredToken": "访问令牌已过期，请重新获取令牌后再试。",
@@ -46,17 +43,23 @@ const zhCN: Record<MessageKey, string> = {
   "validation.tooLong": "{field} 最多 {max} 个字符，当前为 {length} 个。",
   "validation.timeRange": "{field}：结束时间必须晚于开始时间。",
   "validation.invalid": "{field} 的值 {value} 无效：{reason}",
-  "campaign.notFound": "未找到 id 为 {id} 的营销活动。",
-  "campaign.externalIdTaken": "外部 id {value} 已被其他营销活动使用，请换一个。",
-};
+});
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
+const tables = [coreMessages, campaignMessages] as const;
+
+type KeysOf<TTable> = TTable extends { en: Record<infer TKey, string> } ? TKey : never;
+export type MessageKey = KeysOf<(typeof tables)[number]>;
+
+const catalogs: Record<Locale, Record<string, string>> = {
+  en: Object.assign({}, ...tables.map((table) => table.en)),
+  "zh-CN": Object.assign({}, ...tables.map((table) => table.zhCN)),
+};
 
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
 
 /** Render a message in the given language, filling {placeholders} from params. */
 export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  const template = catalogs[locale][key];
+  const template = catalogs[locale][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = params[name];
     return value === undefined || value === null ? placeholder : String(value);
