@@ -55,7 +55,10 @@ const V3_FAMILY_CODES: Record<ApiFamily, Record<string, CodeRule>> = {
     ORDERNOTEXIST: definitive("no order with this out_trade_no"),
     TRADE_ERROR: definitive("the trade was rejected by business rules"),
     RULE_LIMIT: definitive("the trade hit a business limit"),
+    ACCOUNT_ERROR: definitive("the merchant account is abnormal"),
     ACCOUNTERROR: definitive("the merchant account is abnormal"),
+    NOT_ENOUGH: definitive("the payer's balance is insufficient"),
+    BANK_ERROR: transient("the bank system failed; send the same request again"),
     BANKERROR: transient("the bank system failed; send the same request again"),
   },
   refund: {

@@ -20,8 +20,9 @@ export interface HttpResponse {
 }
 
 /**
- * A request that did not produce a full response. `sent` tells whether the whole request reached the
- * socket, so the server may have acted on it; `aborted` marks an abort through the signal.
+ * A request that did not produce a full response. `sent` tells whether the whole request was handed to
+ * the socket, so the server may have acted on it; `aborted` marks an abort through the signal. A reset
+ * on a reused keep-alive socket also counts as sent: the server may have read the request before closing.
  */
 export class HttpTransportError extends Error {
   override readonly name = "HttpTransportError";
@@ -42,15 +43,11 @@ export function sendHttpRequest(input: HttpRequestInput): Promise<HttpResponse> 
     const transport = input.url.protocol === "https:" ? https : http;
     let sent = false;
     let settled = false;
-    let responseStarted = false;
 
-    const fail = (error: Error & { code?: string }, reusedSocket: boolean) => {
+    const fail = (error: Error & { code?: string }) => {
       if (settled) return;
       settled = true;
-      // An idle keep-alive socket that the server had already closed fails on reuse before the server read
-      // anything; Node's documentation names this case as safe to send again.
-      const reachedServer = sent && !(reusedSocket && error.code === "ECONNRESET" && !responseStarted);
-      reject(new HttpTransportError(error.message, reachedServer, input.signal.aborted, error.code));
+      reject(new HttpTransportError(error.message, sent, input.signal.aborted, error.code));
     };
 
     const request = transport.request(
@@ -65,7 +62,6 @@ export function sendHttpRequest(input: HttpRequestInput): Promise<HttpResponse> 
         signal: input.signal,
       },
       (response) => {
-        responseStarted = true;
         const chunks: Buffer[] = [];
         let size = 0;
         response.on("data", (chunk: Buffer) => {
@@ -76,12 +72,12 @@ export function sendHttpRequest(input: HttpRequestInput): Promise<HttpResponse> 
           }
           chunks.push(chunk);
         });
-        response.on("error", (error) => fail(error, false));
-        response.on("aborted", () => fail(new Error("response was cut off before its end"), false));
+        response.on("error", (error) => fail(error));
+        response.on("aborted", () => fail(new Error("response was cut off before its end")));
         response.on("end", () => {
           if (settled) return;
           if (!response.complete) {
-            fail(new Error("response was cut off before its end"), false);
+            fail(new Error("response was cut off before its end"));
             return;
           }
           settled = true;
@@ -93,7 +89,7 @@ export function sendHttpRequest(input: HttpRequestInput): Promise<HttpResponse> 
     request.on("finish", () => {
       sent = true;
     });
-    request.on("error", (error) => fail(error, request.reusedSocket));
+    request.on("error", (error) => fail(error));
     request.end(input.body);
   });
 }
