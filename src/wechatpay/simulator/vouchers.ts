@@ -111,7 +111,7 @@ function parseTime(value: string | undefined, field: string): number | undefined
 const sendsInFlight = new WeakMap<SimulatorContext, Map<string, number>>();
 
 /** How long a send holds its openid while a concurrentRuleLimit fault is armed, so overlap is observable. */
-const CONCURRENT_SEND_WINDOW_MS = 30;
+const CONCURRENT_SEND_WINDOW_MS = 100;
 
 /** POST /v3/marketing/favor/users/{openid}/coupons */
 export async function sendCoupon(context: SimulatorContext, request: V3Request): Promise<V3Result> {
