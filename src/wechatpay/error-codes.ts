@@ -84,7 +84,7 @@ const V3_FAMILY_CODES: Record<ApiFamily, Record<string, CodeRule>> = {
 };
 
 /**
- * Classifies an APIv3 error answer. Unlisted codes on writes are "unknown", because the official rule
+ * Classifies an APIv3 error response. Unlisted codes on writes are "unknown", because the official rule
  * for money-moving APIs is to query by the request number before trying anything else.
  */
 export function classifyV3Error(
@@ -166,7 +166,7 @@ function byNormalizedCode(table: Record<string, CodeRule>): Map<string, CodeRule
   return new Map(Object.entries(table).map(([code, rule]) => [code.replaceAll("_", ""), rule]));
 }
 
-/** Classifies a red packet answer with `result_code` FAIL by its `err_code`. */
+/** Classifies a red packet response with `result_code` FAIL by its `err_code`. */
 export function classifyRedPacketError(operation: RedPacketOperation, errCode: string | undefined): ErrorClassification {
   const rule = errCode !== undefined ? RED_PACKET_CODES[operation].get(errCode.replaceAll("_", "").toUpperCase()) : undefined;
   if (rule !== undefined) return { outcome: rule.outcome, autoRetry: rule.autoRetry };
@@ -175,7 +175,7 @@ export function classifyRedPacketError(operation: RedPacketOperation, errCode: s
     : { outcome: "unknown", autoRetry: false };
 }
 
-/** Client-side failure codes, for failures where WeChat Pay sent no usable answer. */
+/** Client-side failure codes, for failures where WeChat Pay sent no usable response. */
 export type TransportFailureCode =
   | "CONNECTION_FAILED"
   | "CONNECTION_LOST"
@@ -185,7 +185,7 @@ export type TransportFailureCode =
   | "RESPONSE_SIGNATURE_INVALID"
   | "RESPONSE_MALFORMED";
 
-// An abort is the caller's decision and a bad answer signature may be an attack: neither is retried here.
+// An abort is the caller's decision and a bad response signature may be an attack, so neither is retried here.
 const NEVER_AUTO_RETRIED = new Set<TransportFailureCode>([
   "ABORTED",
   "RATE_LIMIT_WAIT_ABORTED",
@@ -194,8 +194,9 @@ const NEVER_AUTO_RETRIED = new Set<TransportFailureCode>([
 ]);
 
 /**
- * Classifies a failure without a usable answer. A write that reached the server may have taken effect,
- * so it is "unknown"; one that never left is "retryable". Reads are always safe to send again.
+ * Classifies a failure without a usable response. A write that reached the server may have taken
+ * effect, so it is "unknown", and one that never left is "retryable". A read has no effect, so it is
+ * retryable either way.
  */
 export function classifyTransportFailure(
   code: TransportFailureCode,
@@ -207,7 +208,7 @@ export function classifyTransportFailure(
   return { outcome: "unknown", autoRetry: false };
 }
 
-/** The meaning of a documented code, for log lines and messages; undefined for unlisted codes. */
+/** Returns the meaning of a documented code for log lines and messages, or undefined for unlisted codes. */
 export function describeErrorCode(family: ApiFamily | RedPacketOperation, code: string): string | undefined {
   if (family === "sendredpack" || family === "gethbinfo") {
     return RED_PACKET_CODES[family].get(code.replaceAll("_", "").toUpperCase())?.meaning;

@@ -108,7 +108,7 @@ export interface NotificationInput {
 /**
  * Verifies a notification's signature over the raw body (serial selection, ±5-minute window, probe
  * rejection), decrypts its resource and returns it typed. Throws WechatPayVerificationError on any failure;
- * answer WeChat Pay with a 4xx or 5xx then, and never act on the content.
+ * respond to WeChat Pay with a 4xx or 5xx then, and never act on the content.
  */
 export async function parseNotification(context: ClientContext, input: NotificationInput): Promise<WechatPayNotification> {
   await verifySignedMessage({

@@ -33,7 +33,7 @@ interface EncryptedCertificateList {
 
 /**
  * Downloads the platform certificates (`GET /v3/certificates`), decrypts them with the APIv3 key and adds
- * them to the client's key store. The answer may be signed by a certificate it carries, which is sound
+ * them to the client's key store. The response may be signed by a certificate it carries, which is sound
  * because only WeChat Pay and the merchant hold the APIv3 key that authenticated the decryption.
  */
 export async function downloadCertificates(

@@ -127,7 +127,7 @@ export function queryOrderByOutTradeNo(
   });
 }
 
-/** Closes an unpaid order; WeChat Pay answers 204 No Content. */
+/** Closes an unpaid order; WeChat Pay responds with 204 No Content. */
 export function closeOrder(
   context: ClientContext,
   out_trade_no: string,

@@ -1,7 +1,6 @@
 import type { CallOptions, ClientContext } from "../context.js";
 import type { ErrorClassification, TransportFailureCode, CallEffect } from "../error-codes.js";
 import { classifyTransportFailure } from "../error-codes.js";
-import type { WechatPayLogger } from "../logger.js";
 import type { WechatPayFailure, WechatPayResult } from "../result.js";
 import { HttpTransportError } from "./http-request.js";
 import { RateLimitWaitAbortedError, delay, type RateLimitedOperation } from "./rate-limiter.js";
@@ -78,11 +77,12 @@ export async function waitForRateLimit(
  */
 export async function runWithRetries<T>(input: {
   context: ClientContext;
-  log: WechatPayLogger;
+  operation: string;
   options: CallOptions | undefined;
   attempt: (attemptNumber: number) => Promise<AttemptResult<T>>;
 }): Promise<WechatPayResult<T>> {
-  const { context, log, options } = input;
+  const { context, operation, options } = input;
+  const log = context.logger;
 
   for (let attemptNumber = 1; ; attemptNumber += 1) {
     const startedAt = Date.now();
@@ -90,12 +90,13 @@ export async function runWithRetries<T>(input: {
     const durationMs = Date.now() - startedAt;
 
     if (result.ok) {
-      log.info({ attempt: attemptNumber, durationMs, requestId: result.requestId }, "wechat pay call succeeded");
+      log.info({ operation, attempt: attemptNumber, durationMs, requestId: result.requestId }, "wechat pay call succeeded");
       return result;
     }
 
     const { autoRetry, ...failure } = result as AttemptFailure;
     const logFields = {
+      operation,
       attempt: attemptNumber,
       durationMs,
       code: failure.code,

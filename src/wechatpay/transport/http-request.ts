@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 
-/** Largest response body read into memory; WeChat Pay's JSON and XML answers are far smaller. */
+/** Largest response body read into memory; WeChat Pay's JSON and XML responses are far smaller. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface HttpRequestInput {
@@ -20,7 +20,7 @@ export interface HttpResponse {
 }
 
 /**
- * A request that did not produce a full response. `sent` tells whether the whole request was handed to
+ * A request that did not produce a full response. `sent` is true when the whole request was handed to
  * the socket, so the server may have acted on it; `aborted` marks an abort through the signal. A reset
  * on a reused keep-alive socket also counts as sent: the server may have read the request before closing.
  */

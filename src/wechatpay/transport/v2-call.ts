@@ -28,10 +28,10 @@ export interface V2Call<T> {
   /** Request fields without `nonce_str` and `sign`; undefined values are left out. */
   fields: Record<string, string | undefined>;
   signType: V2SignType;
-  /** Whether WeChat Pay signs this API's answers; sendredpack and gethbinfo answers are not signed. */
+  /** Whether WeChat Pay signs this API's responses; sendredpack and gethbinfo responses are not signed. */
   responseSigned: boolean;
   rateLimit?: RateLimitedOperation;
-  /** Turns a successful answer (return_code and result_code SUCCESS) into the typed value. */
+  /** Turns a successful response (return_code and result_code SUCCESS) into the typed value. */
   parse: (fields: Record<string, string>, root: XmlObject) => T;
   options?: CallOptions;
 }
@@ -44,11 +44,10 @@ export function callV2<T>(context: ClientContext, call: V2Call<T>): Promise<Wech
   const fields: Record<string, string | undefined> = { ...call.fields, nonce_str: generateNonce() };
   fields.sign = signV2(fields, context.config.apiV2Key, call.signType);
   const body = Buffer.from(buildV2Xml(fields), "utf8");
-  const log = context.logger.child?.({ operation: call.operation }) ?? context.logger;
 
   return runWithRetries<T>({
     context,
-    log,
+    operation: call.operation,
     options: call.options,
     attempt: async () => {
       const signal = attemptSignal(context, call.options);
@@ -81,7 +80,7 @@ function interpretV2Response<T>(context: ClientContext, call: V2Call<T>, respons
   if (httpStatus !== 200) {
     return attemptFailure(httpStatusClassification(call.effect, httpStatus), {
       code: `HTTP_${httpStatus}`,
-      message: `WeChat Pay answered HTTP ${httpStatus}`,
+      message: `WeChat Pay responded with HTTP ${httpStatus}`,
       httpStatus,
     });
   }
@@ -92,7 +91,7 @@ function interpretV2Response<T>(context: ClientContext, call: V2Call<T>, respons
   } catch (error) {
     return attemptFailure(classifyTransportFailure("RESPONSE_MALFORMED", call.effect, true), {
       code: "RESPONSE_MALFORMED",
-      message: `answer is not valid APIv2 XML: ${(error as Error).message}`,
+      message: `response is not valid APIv2 XML: ${(error as Error).message}`,
       httpStatus,
     });
   }
@@ -110,7 +109,7 @@ function interpretV2Response<T>(context: ClientContext, call: V2Call<T>, respons
   if (call.responseSigned && !verifyV2Signature(fields, context.config.apiV2Key)) {
     return attemptFailure(classifyTransportFailure("RESPONSE_SIGNATURE_INVALID", call.effect, true), {
       code: "RESPONSE_SIGNATURE_INVALID",
-      message: "the sign of the APIv2 answer does not match",
+      message: "the sign of the APIv2 response does not match",
       httpStatus,
     });
   }
@@ -120,7 +119,7 @@ function interpretV2Response<T>(context: ClientContext, call: V2Call<T>, respons
   } catch (error) {
     return attemptFailure(classifyTransportFailure("RESPONSE_MALFORMED", call.effect, true), {
       code: "RESPONSE_MALFORMED",
-      message: `answer could not be read: ${(error as Error).message}`,
+      message: `response could not be read: ${(error as Error).message}`,
       httpStatus,
     });
   }
@@ -130,11 +129,11 @@ function httpStatusClassification(effect: CallEffect, httpStatus: number): Error
   if (httpStatus === 429) return { outcome: "retryable", autoRetry: true };
   if (effect === "read") return { outcome: "retryable", autoRetry: httpStatus >= 500 };
 
-  // Whatever stopped the answer, the packet may have been sent: query gethbinfo with the same mch_billno.
+  // Whatever stopped the response, the packet may have been sent, so query gethbinfo with the same mch_billno.
   return { outcome: "unknown", autoRetry: false };
 }
 
-/** Parses a decimal integer field of an APIv2 answer (amounts in fen, counts). */
+/** Parses a decimal integer field of an APIv2 response (amounts in fen, counts). */
 export function integerField(fields: Record<string, string>, name: string): number {
   const text = fields[name];
   if (text === undefined || !/^-?\d+$/.test(text)) {

@@ -41,11 +41,10 @@ export function callV3<T>(context: ClientContext, call: V3Call<T>): Promise<Wech
   const canonicalUrl = url.pathname + url.search;
   const bodyText = call.body === undefined ? "" : JSON.stringify(call.body);
   const bodyBytes = call.body === undefined ? undefined : Buffer.from(bodyText, "utf8");
-  const log = context.logger.child?.({ operation: call.operation }) ?? context.logger;
 
   return runWithRetries<T>({
     context,
-    log,
+    operation: call.operation,
     options: call.options,
     attempt: async () => {
       const signal = attemptSignal(context, call.options);
@@ -110,7 +109,7 @@ async function interpretResponse<T>(
     const { code, message } = parseErrorBody(response.body);
     return attemptFailure(classifyV3Error(call.family, call.effect, httpStatus, code), {
       code: code ?? `HTTP_${httpStatus}`,
-      message: message ?? `WeChat Pay answered HTTP ${httpStatus}`,
+      message: message ?? `WeChat Pay responded with HTTP ${httpStatus}`,
       httpStatus,
       requestId,
     });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createWechatPayClient, type WechatPayClient } from "../../../src/wechatpay/index.js";
+import {
+  createWechatPayClient,
+  type Transaction,
+  type TransferBillNotificationResource,
+  type WechatPayClient,
+} from "../../../src/wechatpay/index.js";
 import { startSimulator, type SimulatedMerchantConfig, type WechatPaySimulator } from "../../../src/wechatpay/simulator/index.js";
 import { startNotifyReceiver, type NotifyReceiver } from "./support/notify-receiver.js";
 
@@ -62,7 +67,8 @@ describe("against the simulator", () => {
     const notification = receiver.accepted.find(
       (item) => item.kind === "transaction" && item.resource.out_trade_no === outTradeNo,
     );
-    expect(notification?.kind === "transaction" && notification.resource.transaction_id).toBe(paid.transaction_id);
+    expect(notification?.kind).toBe("transaction");
+    expect((notification?.resource as Transaction | undefined)?.transaction_id).toBe(paid.transaction_id);
 
     const outRefundNo = `refund${Date.now()}`;
     const refund = unwrap(
@@ -192,7 +198,8 @@ describe("against the simulator", () => {
     await simulator.notifications.waitForIdle(5000);
     expect(unwrap(await client.queryTransferBillByOutBillNo(first)).state).toBe("SUCCESS");
     const finished = receiver.accepted.find((item) => item.kind === "transfer" && item.resource.out_bill_no === first);
-    expect(finished?.kind === "transfer" && finished.resource.state).toBe("SUCCESS");
+    expect(finished?.kind).toBe("transfer");
+    expect((finished?.resource as TransferBillNotificationResource | undefined)?.state).toBe("SUCCESS");
 
     const second = `C${Date.now()}`;
     unwrap(await client.createTransferBill(bill(second)));
@@ -200,7 +207,7 @@ describe("against the simulator", () => {
     expect(["CANCELING", "CANCELLED"]).toContain(cancelled.state);
   });
 
-  it("reports a lost voucher answer as unknown, then replays it", async () => {
+  it("lost voucher response, then replay", async () => {
     const stock = simulator.createStock(merchant.mchid, {
       stock_name: "丢包测试",
       coupon_amount: 100,
@@ -242,7 +249,7 @@ describe("against the simulator", () => {
     expect(result.ok).toBe(true);
   });
 
-  it("rejects forged answers and probe notifications", async () => {
+  it("rejects forgeries and probe notifications", async () => {
     const outTradeNo = `probe${Date.now()}`;
     unwrap(
       await client.createJsapiOrder({

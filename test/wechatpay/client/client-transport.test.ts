@@ -9,7 +9,9 @@ import {
   WechatPayProgrammingError,
   type WechatPayClient,
   type WechatPayClientOptions,
+  type WechatPayFailure,
   type WechatPayLogger,
+  type WechatPayResult,
   type WechatPayMerchantConfig,
 } from "../../../src/wechatpay/index.js";
 import { startFakeWechatPay, type FakeHandler, type FakeWechatPay } from "./support/fake-wechatpay.js";
@@ -35,6 +37,11 @@ afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
+
+function failureOf<T>(result: WechatPayResult<T>): WechatPayFailure {
+  expect(result.ok).toBe(false);
+  return result as WechatPayFailure;
+}
 
 const FAST_RETRY: WechatPayClientOptions["retry"] = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 
@@ -141,7 +148,7 @@ describe("APIv3 requests", () => {
 });
 
 describe("response verification", () => {
-  it("reports a write with a bad answer signature as unknown", async () => {
+  it("bad signature on a write is unknown", async () => {
     const { server, client } = await setup(() => ({ status: 200, body: '{"prepay_id":"x"}', signatureOverride: "AAAA" }));
 
     const result = await client.createJsapiOrder(ORDER);
@@ -150,7 +157,7 @@ describe("response verification", () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("rejects a probe answer", async () => {
+  it("rejects a probe response", async () => {
     const { client } = await setup(() => ({
       status: 200,
       body: '{"trade_state":"SUCCESS"}',
@@ -160,18 +167,18 @@ describe("response verification", () => {
     const result = await client.queryOrderByOutTradeNo("1217752501201407033233368018");
 
     expect(result).toMatchObject({ ok: false, outcome: "retryable", code: "RESPONSE_SIGNATURE_INVALID" });
-    expect(result.ok === false && result.message).toContain("probe");
+    expect(failureOf(result).message).toContain("probe");
   });
 
-  it("rejects a stale answer", async () => {
+  it("rejects a stale response", async () => {
     const { client } = await setup(() => ({ status: 200, body: '{"trade_state":"SUCCESS"}', timestampOffsetSeconds: -400 }));
 
     const result = await client.queryOrderByOutTradeNo("1217752501201407033233368018");
 
-    expect(result.ok === false && result.message).toContain("stale-timestamp");
+    expect(failureOf(result).message).toContain("stale-timestamp");
   });
 
-  it("rejects an answer without signature headers", async () => {
+  it("rejects unsigned responses", async () => {
     const { client } = await setup(() => ({ status: 200, body: '{"coupon_id":"1"}', signer: false }));
 
     const result = await client.sendCoupon(COUPON);
@@ -179,7 +186,7 @@ describe("response verification", () => {
     expect(result).toMatchObject({ ok: false, outcome: "unknown", code: "RESPONSE_SIGNATURE_INVALID" });
   });
 
-  it("verifies answers signed with the public key", async () => {
+  it("verifies public-key signatures", async () => {
     const pair = await createTestPublicKeyPair();
     const publicKeyId = "PUB_KEY_ID_0000000000000024101100397200000006";
     const server = await startFakeWechatPay({ serial: publicKeyId, privateKey: pair.privateKey }, () => ({
@@ -291,7 +298,7 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it("reports a lost answer to a write as unknown", async () => {
+  it("lost write response is unknown", async () => {
     const { server, client } = await setup(() => ({ status: 200, destroy: true }));
 
     const result = await client.createTransferBill(TRANSFER);
@@ -300,7 +307,7 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("retries a lost answer to a read", async () => {
+  it("retries a lost read response", async () => {
     let calls = 0;
     const { server, client } = await setup(() => {
       calls += 1;
@@ -392,8 +399,9 @@ describe("platform certificates", () => {
     const result = await client.downloadCertificates();
 
     expect(result.ok).toBe(true);
-    expect(result.ok && result.value.map((certificate) => certificate.serial_no)).toEqual([keys.platform.serial]);
-    expect(result.ok && result.value[0]?.certificate_pem).toBe(keys.platform.certificatePem);
+    const certificates = result.ok ? result.value : [];
+    expect(certificates.map((certificate) => certificate.serial_no)).toEqual([keys.platform.serial]);
+    expect(certificates[0]?.certificate_pem).toBe(keys.platform.certificatePem);
   });
 
   it("refreshes once on an unknown serial, then verifies", async () => {
@@ -431,8 +439,8 @@ describe("platform certificates", () => {
     const first = await client.queryOrderByOutTradeNo("1");
     const second = await client.queryOrderByOutTradeNo("1");
 
-    expect(first.ok === false && first.message).toContain("unknown-serial");
-    expect(second.ok === false && second.message).toContain("unknown-serial");
+    expect(failureOf(first).message).toContain("unknown-serial");
+    expect(failureOf(second).message).toContain("unknown-serial");
     expect(server.requests.filter((request) => request.url === "/v3/certificates")).toHaveLength(1);
   });
 
@@ -445,7 +453,7 @@ describe("platform certificates", () => {
     const result = await client.downloadCertificates();
 
     expect(result).toMatchObject({ ok: false, code: "RESPONSE_SIGNATURE_INVALID" });
-    expect(result.ok === false && result.message).toContain("bad-tag");
+    expect(failureOf(result).message).toContain("bad-tag");
   });
 });
 

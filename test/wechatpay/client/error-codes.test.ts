@@ -90,7 +90,7 @@ describe("classifyTransportFailure", () => {
     expect(classifyTransportFailure("CONNECTION_FAILED", "write", false)).toEqual({ outcome: "retryable", autoRetry: true });
   });
 
-  it("reads retry except on bad answers", () => {
+  it("reads retry except on bad responses", () => {
     expect(classifyTransportFailure("TIMEOUT", "read", true)).toEqual({ outcome: "retryable", autoRetry: true });
     expect(classifyTransportFailure("RESPONSE_SIGNATURE_INVALID", "read", true)).toEqual({ outcome: "retryable", autoRetry: false });
   });

@@ -152,7 +152,7 @@ describe("sendRedPack", () => {
     expect(outcomes).toEqual(["SENDNUM_LIMIT:definitive", "NOTENOUGH:retryable", "SEND_FAILED:definitive", "MONEY_LIMIT:definitive"]);
   });
 
-  it("reports a lost answer as unknown", async () => {
+  it("reports a lost response as unknown", async () => {
     const { client } = await setup(() => ({ status: 200, destroy: true }));
 
     const result = await client.sendRedPack(RED_PACK);

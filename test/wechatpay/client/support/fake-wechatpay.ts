@@ -29,9 +29,9 @@ export interface FakeReply {
   timestampOffsetSeconds?: number;
   /** Replaces the signature after signing (probes, garbage). */
   signatureOverride?: string;
-  /** Closes the connection without answering. */
+  /** Closes the connection without a response. */
   destroy?: boolean;
-  /** Waits this long before answering. */
+  /** Waits this long before responding. */
   delayMs?: number;
 }
 
@@ -43,7 +43,7 @@ export interface FakeWechatPay {
   close(): Promise<void>;
 }
 
-/** Builds the Wechatpay-* headers of a signed answer. */
+/** Builds the Wechatpay-* headers of a signed response. */
 export function signedHeaders(
   signer: ResponseSigner,
   body: Buffer,
@@ -63,8 +63,8 @@ export function signedHeaders(
 }
 
 /**
- * Starts a loopback stand-in for WeChat Pay that records every request and signs its answers. With
- * `tls`, it serves HTTPS and asks for a client certificate issued by `tls.clientCa`.
+ * Starts a loopback stand-in for WeChat Pay that records every request and signs its responses. With
+ * `tls`, it serves HTTPS and requests a client certificate issued by `tls.clientCa`.
  */
 export async function startFakeWechatPay(
   defaultSigner: ResponseSigner,

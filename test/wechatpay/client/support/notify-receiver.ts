@@ -17,7 +17,7 @@ export interface NotifyReceiver {
 }
 
 /**
- * A loopback notify_url that hands each raw body to `client.parseNotification`, answers 204 when it
+ * A loopback notify_url that hands each raw body to `client.parseNotification`, responds 204 when it
  * verifies and 400 with `{"code":"FAIL"}` when it does not, as a merchant endpoint should.
  */
 export async function startNotifyReceiver(client: () => WechatPayClient): Promise<NotifyReceiver> {
