@@ -50,7 +50,9 @@ export function parseV2Xml(body: string): Record<string, string> | undefined {
 
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(root)) {
-    if (typeof value !== "string") return undefined;
+    // Whitespace between elements is layout, not a field.
+    if (name === "#text" && typeof value === "string" && value.trim() === "") continue;
+    if (name === "#text" || typeof value !== "string") return undefined;
     fields[name] = value;
   }
   return fields;

@@ -136,13 +136,8 @@ export async function sendCoupon(context: SimulatorContext, request: V3Request):
   // after the user reached the per-user cap or the batch ran out.
   const fingerprint = canonicalJson({ ...body, openid });
   const sendKey = keyOf(sender.mchid, outRequestNo);
-  const previous = context.store.couponSends.get(sendKey);
-  if (previous !== undefined) {
-    // NOTE: WeChat Pay's answer to a reused out_request_no with other content is undocumented for this
-    // API; RESOURCE_ALREADY_EXISTS is the code its voucher error table gives for that case.
-    if (previous.requestFingerprint !== fingerprint) throw new V3ApiError("RESOURCE_ALREADY_EXISTS", "商户单号重复，且与原请求内容不一致");
-    return { status: 200, body: { coupon_id: previous.coupon_id } };
-  }
+  const replay = replayEarlierSend(context, sendKey, fingerprint);
+  if (replay !== undefined) return replay;
 
   const stock = context.store.stocks.get(stockId);
   if (stock === undefined || stock.stock_creator_mchid !== creatorMchid) throw new V3ApiError("RESOURCE_NOT_EXISTS", "批次不存在");
@@ -150,12 +145,26 @@ export async function sendCoupon(context: SimulatorContext, request: V3Request):
 
   await holdForConcurrentSends(context, sender.mchid, openid);
   try {
+    // A send with the same out_request_no may have finished while this one was held.
+    const concurrentReplay = replayEarlierSend(context, sendKey, fingerprint);
+    if (concurrentReplay !== undefined) return concurrentReplay;
+
     const couponId = issueCoupon(context, { stock, sender: sender.mchid, appid, openid, outRequestNo });
     context.store.couponSends.set(sendKey, { coupon_id: couponId, requestFingerprint: fingerprint });
     return { status: 200, body: { coupon_id: couponId } };
   } finally {
     releaseConcurrentSend(context, openid);
   }
+}
+
+function replayEarlierSend(context: SimulatorContext, sendKey: string, fingerprint: string): V3Result | undefined {
+  const previous = context.store.couponSends.get(sendKey);
+  if (previous === undefined) return undefined;
+
+  // NOTE: WeChat Pay does not document its response to a reused out_request_no with other content on
+  // this API; RESOURCE_ALREADY_EXISTS is the code its voucher error table gives for that case.
+  if (previous.requestFingerprint !== fingerprint) throw new V3ApiError("RESOURCE_ALREADY_EXISTS", "商户单号重复，且与原请求内容不一致");
+  return { status: 200, body: { coupon_id: previous.coupon_id } };
 }
 
 async function holdForConcurrentSends(context: SimulatorContext, mchid: string, openid: string): Promise<void> {
