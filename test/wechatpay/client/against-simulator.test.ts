@@ -80,8 +80,14 @@ describe("against the simulator", () => {
       }),
     );
     expect(refund.amount.refund).toBe(300);
+
+    // The simulator settles a refund on the next turn of the event loop, as WeChat Pay does a moment later.
+    await new Promise((resolve) => setImmediate(resolve));
+    await simulator.notifications.waitForIdle(5000);
     const queried = unwrap(await client.queryRefund(outRefundNo));
-    expect(queried.out_refund_no).toBe(outRefundNo);
+    expect(queried).toMatchObject({ out_refund_no: outRefundNo, status: "SUCCESS" });
+    const refunded = receiver.accepted.find((item) => item.kind === "refund" && item.resource.out_refund_no === outRefundNo);
+    expect(refunded?.event_type).toBe("REFUND.SUCCESS");
   });
 
   it("closes an unpaid order", async () => {
@@ -271,6 +277,32 @@ describe("against the simulator", () => {
 
     expect(receiver.rejected).toContain("probe");
     expect(receiver.accepted.some((item) => item.kind === "transaction" && item.resource.out_trade_no === outTradeNo)).toBe(true);
+  });
+
+  it("accepts both keys during the public-key migration", async () => {
+    const migrating = await simulator.createMerchant({ signingMode: "certificate" });
+    const migratingClient = createWechatPayClient({
+      ...migrating,
+      wechatPayPublicKeyId: simulator.platform.publicKeyId,
+      wechatPayPublicKeyPem: simulator.platform.publicKeyPem,
+    });
+    try {
+      const order = {
+        appid: migrating.appids[0]!,
+        description: "迁移",
+        notify_url: receiver.url,
+        amount: { total: 1 },
+        payer: { openid: simulator.customer.openid(migrating.appids[0]!) },
+      };
+      const before = await migratingClient.createJsapiOrder({ ...order, out_trade_no: `m1${Date.now()}` });
+      simulator.setSigningMode(migrating.mchid, "publicKey");
+      const after = await migratingClient.createJsapiOrder({ ...order, out_trade_no: `m2${Date.now()}` });
+
+      expect(before.ok).toBe(true);
+      expect(after.ok).toBe(true);
+    } finally {
+      migratingClient.close();
+    }
   });
 
   it("works for a public-key merchant", async () => {
