@@ -1,4 +1,5 @@
 import { isV2ErrorCode, isV3ErrorCode, SimulatorUsageError } from "./errors.js";
+import type { SignatureKind } from "./v3-signature.js";
 
 /** APIv3 operations, named for the WeChat Pay API they simulate. */
 export const V3_OPERATIONS = [
@@ -30,15 +31,15 @@ export type ApiOperation = V3Operation | V2Operation;
 export type NotificationOperation = "notify" | `${string}.${string}`;
 
 export type ApiFault =
-  /** Answer with this code. `processed: true` performs the operation first, as an ambiguous failure does. */
+  /** Respond with this error code. `processed: true` performs the operation first, as an ambiguous failure does. */
   | { errorCode: string; message?: string; processed?: boolean }
-  /** Perform the operation, then destroy the socket without answering. */
+  /** Perform the operation, then destroy the socket without a response. */
   | { lostResponse: true }
   /** Wait before handling the request. */
   | { delayMs: number }
-  /** Sign the answer with a key WeChat Pay never published. */
+  /** Sign the response with a key WeChat Pay never published. */
   | { forgeSignature: true }
-  /** Sign the answer with a `WECHATPAY/SIGNTEST/` probe signature. */
+  /** Sign the response with a `WECHATPAY/SIGNTEST/` probe signature. */
   | { signatureProbe: true }
   /** Let concurrent voucher sends to one openid fail with RULE_LIMIT, as WeChat Pay sometimes does. */
   | { concurrentRuleLimit: true };
@@ -171,7 +172,7 @@ function validateFault(operation: string, fault: ApiFault | NotificationFault): 
     throw new SimulatorUsageError("concurrentRuleLimit applies only to sendCoupon");
   }
   if (("forgeSignature" in fault || "signatureProbe" in fault) && isV2) {
-    throw new SimulatorUsageError("red packet answers are not signed, so signature faults do not apply to them");
+    throw new SimulatorUsageError("red packet responses are not signed, so signature faults do not apply to them");
   }
 
   const valid =
@@ -181,4 +182,12 @@ function validateFault(operation: string, fault: ApiFault | NotificationFault): 
     "concurrentRuleLimit" in fault ||
     ("delayMs" in fault && fault.delayMs >= 0);
   if (!valid) throw new SimulatorUsageError(`fault ${JSON.stringify(fault)} is not a known fault`);
+}
+
+/** Picks how a response or notification is signed under a fault: forged, a probe, or genuinely. */
+export function signatureKindOf(fault: ApiFault | NotificationFault | undefined): SignatureKind {
+  if (fault === undefined) return "genuine";
+  if ("forgeSignature" in fault) return "forged";
+  if ("signatureProbe" in fault) return "probe";
+  return "genuine";
 }

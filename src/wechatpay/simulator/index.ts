@@ -54,7 +54,7 @@ export interface PlatformInfo {
   publicKeyPem: string;
 }
 
-/** What a customer does in WeChat, plus time travel. */
+/** Customer actions in WeChat, plus time travel. */
 export interface SimulatedCustomer {
   /** A new openid bound to this AppID; other openids are accepted for any AppID. */
   openid(appid: string): string;
@@ -92,7 +92,7 @@ export interface WechatPaySimulator {
   createMerchant(input?: CreateMerchantInput): Promise<SimulatedMerchantConfig>;
   /** Adds fen to the merchant's operating account (a negative amount withdraws) and returns the balance. */
   topUpBalance(mchid: string, amount: number): number;
-  /** Switches how answers and notifications are signed, as the public-key migration does. */
+  /** Switches the key that signs responses and notifications, as the public-key migration does. */
   setSigningMode(mchid: string, signingMode: SigningMode): void;
   createStock(mchid: string, input: CreateStockInput): StockView;
   setStockStatus(mchid: string, stockId: string, status: StockStatus): StockView;
@@ -144,7 +144,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       key: keys.tlsServer.keyPair.privateKeyPem,
       cert: keys.tlsServer.certificatePem,
       ca: [keys.authority.certificate.certificatePem],
-      // The certificate is checked per request so a missing one gets WeChat Pay's CA_ERROR answer
+      // The certificate is checked per request so a missing one gets WeChat Pay's CA_ERROR response
       // instead of a failed handshake.
       requestCert: true,
       rejectUnauthorized: false,

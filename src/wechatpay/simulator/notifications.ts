@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { encryptResource } from "./aead.js";
 import { formatRfc3339, type SimulatorClock } from "./clock.js";
-import type { FaultRegistry, NotificationFault } from "./faults.js";
+import { signatureKindOf, type FaultRegistry, type NotificationFault } from "./faults.js";
 import type { SimulatorLogger } from "./logger.js";
 import { isLoopbackUrl } from "./loopback.js";
 import { selectNotificationKey, type PlatformKeys } from "./platform-keys.js";
@@ -43,7 +43,7 @@ export interface NotificationInput {
   resource: object;
 }
 
-/** One POST to a notify_url. `statusCode` is null when no HTTP answer came back. */
+/** One POST to a notify_url. `statusCode` is null when no HTTP response came back. */
 export interface DeliveryRecord {
   notificationId: string;
   mchid: string;
@@ -82,7 +82,7 @@ export interface NotificationDispatcherOptions {
 
 /**
  * Delivers notifications the way WeChat Pay does: encrypted with the merchant's APIv3 key, signed
- * afresh on every attempt, and retried on a schedule until the receiver answers 200 or 204.
+ * afresh on every attempt, and retried on a schedule until the receiver responds with 200 or 204.
  */
 export class NotificationDispatcher {
   readonly deliveries: DeliveryRecord[] = [];
@@ -195,8 +195,7 @@ export class NotificationDispatcher {
     notification.nextAttempt += 1;
 
     const fault = attempt === 1 ? notification.fault : undefined;
-    const kind: SignatureKind =
-      fault !== undefined && "forgeSignature" in fault ? "forged" : fault !== undefined && "signatureProbe" in fault ? "probe" : "genuine";
+    const kind = signatureKindOf(fault);
     const sends = [this.post(notification, attempt, kind, false)];
     if (fault !== undefined && "duplicate" in fault) sends.push(this.post(notification, attempt, kind, true));
     const [primary] = await Promise.all(sends);
@@ -334,7 +333,7 @@ function postJson(url: URL, body: string, headers: Record<string, string>): Prom
         response.on("error", reject);
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`receiver did not answer within ${DELIVERY_TIMEOUT_MS} ms`)));
+    request.on("timeout", () => request.destroy(new Error(`receiver timed out after ${DELIVERY_TIMEOUT_MS} ms`)));
     request.on("error", reject);
     request.end(body);
   });

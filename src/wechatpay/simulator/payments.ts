@@ -71,7 +71,7 @@ export function createJsapiOrder(context: SimulatorContext, request: V3Request):
   const fingerprint = canonicalJson(body);
   const key = keyOf(merchant.mchid, outTradeNo);
   const existing = context.store.orders.get(key);
-  if (existing !== undefined) return answerRepeatedOrder(existing, fingerprint, now);
+  if (existing !== undefined) return respondToRepeatedOrder(existing, fingerprint, now);
 
   const order: OrderRecord = {
     mchid: merchant.mchid,
@@ -102,11 +102,11 @@ export function createJsapiOrder(context: SimulatorContext, request: V3Request):
  * Re-ordering with an identical body is how a merchant gets the prepay_id again (a fresh one once the
  * old one is over 2 hours old). Any change under the same out_trade_no is rejected.
  */
-function answerRepeatedOrder(order: OrderRecord, fingerprint: string, now: number): V3Result {
+function respondToRepeatedOrder(order: OrderRecord, fingerprint: string, now: number): V3Result {
   if (order.trade_state === "SUCCESS" || order.trade_state === "REFUND") throw new V3ApiError("ORDERPAID", "该订单已支付");
   if (order.trade_state === "CLOSED") throw new V3ApiError("ORDER_CLOSED", "该订单已关闭");
 
-  // NOTE: WeChat Pay has answered a changed body both as INVALID_REQUEST "201 商户订单号重复" and as
+  // NOTE: WeChat Pay has rejected a changed body both as INVALID_REQUEST "201 商户订单号重复" and as
   // OUT_TRADE_NO_USED; the simulator uses the first, which is what recent JSAPI reports show.
   if (order.requestFingerprint !== fingerprint) throw new V3ApiError("INVALID_REQUEST", "201 商户订单号重复");
 
@@ -147,7 +147,7 @@ function findOrder(context: SimulatorContext, request: V3Request): OrderRecord |
   return undefined;
 }
 
-/** POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close; answers 204 with no body. */
+/** POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close; responds 204 with no body. */
 export function closeOrder(context: SimulatorContext, request: V3Request): V3Result {
   const body = requireBody(request);
   const mchid = requireString(body, "mchid", { maxLength: 32 });
@@ -163,7 +163,7 @@ export function closeOrder(context: SimulatorContext, request: V3Request): V3Res
   return { status: 204 };
 }
 
-/** The Transaction object of queries and TRANSACTION.SUCCESS resources; unpaid orders carry fewer fields. */
+/** Builds the Transaction object of queries and TRANSACTION.SUCCESS resources. Unpaid orders carry fewer fields. */
 export function transactionResource(order: OrderRecord): JsonObject {
   const paid = order.transaction_id !== undefined;
   const resource: JsonObject = {
@@ -196,8 +196,9 @@ export interface PayOrderInput {
 }
 
 /**
- * The customer pays in WeChat. A voucher is deducted into `promotion_detail` and marked USED; then
- * TRANSACTION.SUCCESS goes to the order's notify_url and COUPON.USE to the voucher callback URL.
+ * Pays the order as the customer does in WeChat. A voucher is deducted into `promotion_detail` and
+ * marked USED. Then TRANSACTION.SUCCESS goes to the order's notify_url and COUPON.USE to the voucher
+ * callback URL.
  */
 export function payOrder(context: SimulatorContext, mchid: string, outTradeNo: string, input: PayOrderInput = {}): JsonObject {
   getMerchantOrThrow(context, mchid);

@@ -10,12 +10,12 @@ export interface PlatformKeys {
   publicKeyId: string;
   publicKey: RsaKeyPair;
   tlsServer: IssuedCertificate;
-  /** Signs forged answers; WeChat Pay never published it. */
+  /** Key that signs forged responses. WeChat Pay never published it. */
   forgery: RsaKeyPair;
 }
 
 export async function createPlatformKeys(nowMs: number): Promise<PlatformKeys> {
-  // Back-date by a day so a client with a slightly slow clock still sees the certificates as valid.
+  // Back-date by a day so that a client with a slightly slow clock still accepts the certificates.
   const notBefore = new Date(nowMs - 86_400_000);
   const authority = await createCertificateAuthority({
     subject: "CN=WeChat Pay Simulator Root CA, O=WeChat Pay Simulator, C=CN",
@@ -57,7 +57,7 @@ export interface ResponseSigningKey {
 }
 
 /**
- * Picks the key for an APIv3 answer. Public-key merchants always get the public key. Certificate
+ * Picks the key that signs an APIv3 response. Public-key merchants always get the public key. Certificate
  * merchants get the platform certificate unless the request's `Wechatpay-Serial` names the public key
  * id, which is how a merchant switches responses over during the migration.
  */

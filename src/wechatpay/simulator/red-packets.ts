@@ -21,7 +21,7 @@ const SCENE_MAX_AMOUNT = 499_900;
 
 const SCENE_IDS = new Set(["PRODUCT_1", "PRODUCT_2", "PRODUCT_3", "PRODUCT_4", "PRODUCT_5", "PRODUCT_6", "PRODUCT_7", "PRODUCT_8"]);
 
-/** Echo fields that sendredpack answers carry, on success and on business failures alike. */
+/** Builds the echo fields of sendredpack responses, which success and business failures both carry. */
 export function sendRedPackEcho(fields: Record<string, string>): V2Element {
   return {
     mch_billno: fields.mch_billno,
@@ -58,7 +58,7 @@ export function sendRedPack(context: SimulatorContext, merchant: MerchantRecord,
     if (existing.re_openid !== fields.re_openid || existing.total_amount !== amount || existing.wxappid !== fields.wxappid) {
       throw new V2ApiError("FATAL_ERROR");
     }
-    return successAnswer(existing);
+    return successResponse(existing);
   }
 
   checkAmount(merchant, amount, sceneId);
@@ -95,7 +95,7 @@ export function sendRedPack(context: SimulatorContext, merchant: MerchantRecord,
   context.store.created.redPackets += 1;
   context.logger.info({ mchid: merchant.mchid, mch_billno: packet.mch_billno, total_amount: amount }, "red packet sent");
 
-  return successAnswer(packet);
+  return successResponse(packet);
 }
 
 function checkAmount(merchant: MerchantRecord, amount: number, sceneId: string | undefined): void {
@@ -112,7 +112,7 @@ function checkAmount(merchant: MerchantRecord, amount: number, sceneId: string |
   if (amount < SCENE_MIN_AMOUNT || amount > SCENE_MAX_AMOUNT) throw new V2ApiError("MONEY_LIMIT", "红包金额超出该场景允许的范围");
 }
 
-function successAnswer(packet: RedPacketRecord): V2Element {
+function successResponse(packet: RedPacketRecord): V2Element {
   return {
     return_code: "SUCCESS",
     return_msg: "发放成功",
@@ -137,7 +137,7 @@ export function getRedPackInfo(context: SimulatorContext, merchant: MerchantReco
   const packet = context.store.redPackets.get(keyOf(merchant.mchid, fields.mch_billno!));
   if (packet === undefined || packet.wxappid !== fields.appid) throw new V2ApiError("NOT_FOUND");
 
-  const answer: V2Element = {
+  const response: V2Element = {
     return_code: "SUCCESS",
     return_msg: "OK",
     result_code: "SUCCESS",
@@ -157,16 +157,16 @@ export function getRedPackInfo(context: SimulatorContext, merchant: MerchantReco
     act_name: packet.act_name,
   };
   if (packet.receivedAtMs !== undefined) {
-    answer.hblist = { hbinfo: [{ openid: packet.re_openid, amount: packet.total_amount, rcv_time: formatV2Time(packet.receivedAtMs) }] };
+    response.hblist = { hbinfo: [{ openid: packet.re_openid, amount: packet.total_amount, rcv_time: formatV2Time(packet.receivedAtMs) }] };
   }
   if (packet.refundedAtMs !== undefined) {
-    answer.refund_time = formatV2Time(packet.refundedAtMs);
-    answer.refund_amount = packet.total_amount;
+    response.refund_time = formatV2Time(packet.refundedAtMs);
+    response.refund_amount = packet.total_amount;
   }
-  return answer;
+  return response;
 }
 
-/** The customer opens the packet in WeChat before it expires. */
+/** Opens the packet as the customer does in WeChat, before it expires. */
 export function openRedPacket(context: SimulatorContext, mchid: string, mchBillno: string): V2Element {
   getMerchantOrThrow(context, mchid);
   expireDueRedPackets(context);

@@ -100,8 +100,8 @@ function findPaidOrder(
 }
 
 /**
- * Splits a refund between the payer and the voucher in proportion to what each paid, in whole fen; the
- * refund that empties the order returns whatever the payer has left, so rounding never leaks.
+ * Splits a refund between the payer and the voucher in proportion to what each paid, in whole fen. The
+ * refund that empties the order returns whatever the payer has left, so rounding never loses a fen.
  */
 function splitPayerRefund(order: OrderRecord, refund: number): number {
   const payerTotal = order.payer_total ?? order.total;

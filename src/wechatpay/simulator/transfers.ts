@@ -81,7 +81,7 @@ export function createTransferBill(context: SimulatorContext, request: V3Request
   const existing = context.store.transfers.get(key);
   if (existing !== undefined) {
     if (existing.requestFingerprint !== fingerprint) throw new V3ApiError("INVALID_REQUEST", "单号已存在但信息不一致,请查单后比较确认");
-    return { status: 200, body: createAnswer(existing) };
+    return { status: 200, body: createResponseBody(existing) };
   }
 
   if (merchant.balance < amount) {
@@ -111,19 +111,19 @@ export function createTransferBill(context: SimulatorContext, request: V3Request
   context.store.created.transfers += 1;
   context.logger.info({ mchid: merchant.mchid, out_bill_no: outBillNo, transfer_amount: amount }, "transfer bill created");
 
-  return { status: 200, body: createAnswer(bill) };
+  return { status: 200, body: createResponseBody(bill) };
 }
 
-function createAnswer(bill: TransferBillRecord): JsonObject {
-  const answer: JsonObject = {
+function createResponseBody(bill: TransferBillRecord): JsonObject {
+  const body: JsonObject = {
     out_bill_no: bill.out_bill_no,
     transfer_bill_no: bill.transfer_bill_no,
     create_time: formatRfc3339(bill.createdAtMs),
     state: bill.state,
   };
-  if (bill.fail_reason !== undefined) answer.fail_reason = bill.fail_reason;
-  if (bill.state === "WAIT_USER_CONFIRM") answer.package_info = bill.package_info;
-  return answer;
+  if (bill.fail_reason !== undefined) body.fail_reason = bill.fail_reason;
+  if (bill.state === "WAIT_USER_CONFIRM") body.package_info = bill.package_info;
+  return body;
 }
 
 function checkReportInfos(body: JsonObject, scene: SceneRule): void {
@@ -140,7 +140,7 @@ function checkReportInfos(body: JsonObject, scene: SceneRule): void {
     types.push(type);
   }
 
-  // Each required item exactly once, and nothing else.
+  // The scene's items must each appear exactly once, with no other items.
   const sorted = [...types].sort();
   const expected = [...scene.reportInfoTypes].sort();
   if (sorted.length !== expected.length || sorted.some((type, index) => type !== expected[index])) throw invalid();
@@ -175,7 +175,7 @@ export function queryTransferBill(context: SimulatorContext, request: V3Request)
   expireDueTransfers(context);
   const bill = findBill(context, request);
   if (bill === undefined) throw new V3ApiError("NOT_FOUND", "记录不存在");
-  return { status: 200, body: queryAnswer(bill) };
+  return { status: 200, body: queryResponseBody(bill) };
 }
 
 function findBill(context: SimulatorContext, request: V3Request): TransferBillRecord | undefined {
@@ -188,8 +188,8 @@ function findBill(context: SimulatorContext, request: V3Request): TransferBillRe
   return undefined;
 }
 
-function queryAnswer(bill: TransferBillRecord): JsonObject {
-  const answer: JsonObject = {
+function queryResponseBody(bill: TransferBillRecord): JsonObject {
+  const body: JsonObject = {
     mch_id: bill.mchid,
     out_bill_no: bill.out_bill_no,
     transfer_bill_no: bill.transfer_bill_no,
@@ -201,11 +201,11 @@ function queryAnswer(bill: TransferBillRecord): JsonObject {
     create_time: formatRfc3339(bill.createdAtMs),
     update_time: formatRfc3339(bill.updatedAtMs),
   };
-  if (bill.fail_reason !== undefined) answer.fail_reason = bill.fail_reason;
-  return answer;
+  if (bill.fail_reason !== undefined) body.fail_reason = bill.fail_reason;
+  return body;
 }
 
-/** POST …/transfer-bills/out-bill-no/{out_bill_no}/cancel; answers CANCELING and finishes a moment later. */
+/** POST …/transfer-bills/out-bill-no/{out_bill_no}/cancel; responds CANCELING and finishes a moment later. */
 export function cancelTransferBill(context: SimulatorContext, request: V3Request): V3Result {
   expireDueTransfers(context);
   const bill = context.store.transfers.get(keyOf(request.merchant.mchid, request.params.out_bill_no!));
@@ -233,11 +233,11 @@ export function cancelTransferBill(context: SimulatorContext, request: V3Request
   };
 }
 
-/** The payee confirms on the receipt page and the money reaches their balance. */
+/** Confirms the bill as the payee does on the receipt page, so the money reaches their balance. */
 export function confirmTransfer(context: SimulatorContext, mchid: string, outBillNo: string): JsonObject {
   const bill = waitingBillOrThrow(context, mchid, outBillNo);
   finishTransfer(context, bill, "SUCCESS");
-  return queryAnswer(bill);
+  return queryResponseBody(bill);
 }
 
 /**
@@ -247,7 +247,7 @@ export function confirmTransfer(context: SimulatorContext, mchid: string, outBil
 export function rejectTransfer(context: SimulatorContext, mchid: string, outBillNo: string, failReason = "PAYEE_ACCOUNT_ABNORMAL"): JsonObject {
   const bill = waitingBillOrThrow(context, mchid, outBillNo);
   finishTransfer(context, bill, "FAIL", failReason);
-  return queryAnswer(bill);
+  return queryResponseBody(bill);
 }
 
 function waitingBillOrThrow(context: SimulatorContext, mchid: string, outBillNo: string): TransferBillRecord {

@@ -21,7 +21,7 @@ const V2_ROUTES: Record<string, { operation: V2Operation; handler: V2Handler; ec
 
 /**
  * Handles one APIv2 request: XML in and out over mutual TLS. The client certificate must chain to the
- * simulator CA and be the certificate of the merchant named by mch_id. These answers carry no sign.
+ * simulator CA and be the certificate of the merchant named by mch_id. These responses carry no sign.
  */
 export async function handleV2Request(context: SimulatorContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? "/").split("?")[0]!;
@@ -39,21 +39,21 @@ export async function handleV2Request(context: SimulatorContext, request: Incomi
     fields = undefined;
   }
   if (fields === undefined) {
-    sendXml(response, errorAnswer(new V2ApiError("XML_ERROR"), {}));
+    sendXml(response, errorResponse(new V2ApiError("XML_ERROR"), {}));
     return;
   }
   const echo = route.echo(fields);
 
   const merchant = context.store.merchants.get(fields.mch_id ?? "");
   if (merchant === undefined) {
-    sendXml(response, errorAnswer(new V2ApiError("PARAM_ERROR", "mch_id参数错误，商户号不存在"), echo));
+    sendXml(response, errorResponse(new V2ApiError("PARAM_ERROR", "mch_id参数错误，商户号不存在"), echo));
     return;
   }
 
   const certificateProblem = checkClientCertificate(request.socket as TLSSocket, merchant);
   if (certificateProblem !== undefined) {
     context.logger.info({ mchid: merchant.mchid, operation: route.operation, reason: certificateProblem }, "client certificate rejected");
-    sendXml(response, errorAnswer(new V2ApiError("CA_ERROR"), echo));
+    sendXml(response, errorResponse(new V2ApiError("CA_ERROR"), echo));
     return;
   }
 
@@ -61,7 +61,7 @@ export async function handleV2Request(context: SimulatorContext, request: Incomi
   const signType = fields.sign_type === "HMAC-SHA256" ? "HMAC-SHA256" : "MD5";
   if (!v2SignMatches(fields, merchant.apiV2Key, signType)) {
     context.logger.info({ mchid: merchant.mchid, operation: route.operation }, "v2 sign rejected");
-    sendXml(response, errorAnswer(new V2ApiError("SIGN_ERROR"), echo));
+    sendXml(response, errorResponse(new V2ApiError("SIGN_ERROR"), echo));
     return;
   }
 
@@ -74,9 +74,9 @@ export async function handleV2Request(context: SimulatorContext, request: Incomi
     try {
       return route.handler(context, merchant, fields);
     } catch (error) {
-      if (error instanceof V2ApiError) return errorAnswer(error, echo);
+      if (error instanceof V2ApiError) return errorResponse(error, echo);
       context.logger.error({ mchid: merchant.mchid, operation: route.operation, err: error }, "operation failed");
-      return errorAnswer(new V2ApiError("SYSTEMERROR"), echo);
+      return errorResponse(new V2ApiError("SYSTEMERROR"), echo);
     }
   };
 
@@ -87,7 +87,7 @@ export async function handleV2Request(context: SimulatorContext, request: Incomi
   }
   if (fault !== undefined && "errorCode" in fault) {
     if (fault.processed === true) run();
-    sendXml(response, errorAnswer(new V2ApiError(fault.errorCode as V2ErrorCode, fault.message), echo));
+    sendXml(response, errorResponse(new V2ApiError(fault.errorCode as V2ErrorCode, fault.message), echo));
     return;
   }
 
@@ -109,7 +109,7 @@ function checkClientCertificate(socket: TLSSocket, merchant: MerchantRecord): st
  * Transport failures (certificate, sign, XML) set return_code FAIL; business failures keep
  * return_code SUCCESS and report through result_code and err_code.
  */
-function errorAnswer(error: V2ApiError, echo: V2Element): V2Element {
+function errorResponse(error: V2ApiError, echo: V2Element): V2Element {
   const transport = V2_ERROR_CODES[error.code].transport;
   return {
     return_code: transport ? "FAIL" : "SUCCESS",
@@ -121,8 +121,8 @@ function errorAnswer(error: V2ApiError, echo: V2Element): V2Element {
   };
 }
 
-function sendXml(response: ServerResponse, answer: V2Element): void {
-  const body = buildV2Xml(answer);
+function sendXml(response: ServerResponse, fields: V2Element): void {
+  const body = buildV2Xml(fields);
   response.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)) });
   response.end(body);
 }

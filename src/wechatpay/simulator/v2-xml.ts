@@ -58,13 +58,13 @@ export function parseV2Xml(body: string): Record<string, string> | undefined {
   return fields;
 }
 
-/** A v2 answer element: a plain value, or nested elements such as `hblist.hbinfo[]`. */
+/** A v2 response element: a plain value, or nested elements such as `hblist.hbinfo[]`. */
 export type V2Value = string | number | V2Element | V2Element[];
 export interface V2Element {
   [name: string]: V2Value | undefined;
 }
 
-/** Serialises an answer the way WeChat Pay writes them: CDATA for text, bare numbers. */
+/** Serialises a response the way WeChat Pay writes them: CDATA for text, bare numbers. */
 export function buildV2Xml(fields: V2Element): string {
   return `<xml>\n${renderElements(fields)}</xml>`;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimulatorContext } from "./context.js";
 import { V3ApiError } from "./errors.js";
-import type { ApiFault } from "./faults.js";
+import { signatureKindOf, type ApiFault } from "./faults.js";
 import { BodyTooLargeError, readRawBody } from "./http-body.js";
 import { newRequestId } from "./ids.js";
 import { expireDueOrders } from "./payments.js";
@@ -25,7 +25,7 @@ const TRUNCATED_MESSAGE_LENGTH = 100;
 
 /**
  * Handles one APIv3 request the way WeChat Pay does: check the signature over the raw bytes, apply an
- * armed fault, run the API, and sign the answer.
+ * armed fault, run the API, and sign the response.
  */
 export async function handleV3Request(context: SimulatorContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = newRequestId();
@@ -106,8 +106,7 @@ export async function handleV3Request(context: SimulatorContext, request: Incomi
     return;
   }
 
-  const kind: SignatureKind = fault !== undefined && "forgeSignature" in fault ? "forged" : fault !== undefined && "signatureProbe" in fault ? "probe" : "genuine";
-  sendJson(context, response, { requestId, merchant, requestSerial, kind }, result);
+  sendJson(context, response, { requestId, merchant, requestSerial, kind: signatureKindOf(fault) }, result);
 }
 
 async function applyFault(fault: ApiFault | undefined, run: () => Promise<V3Result>): Promise<V3Result | "lost"> {

@@ -20,8 +20,8 @@ export interface AuthorizationParameters {
 const AUTHORIZATION_KEYS = ["mchid", "nonce_str", "timestamp", "serial_no", "signature"] as const;
 
 /**
- * Parses `WECHATPAY2-SHA256-RSA2048 k="v",k="v"`. The five parameters may come in any order, each
- * exactly once; anything else makes the header invalid. Returns a reason string on failure.
+ * Parses `WECHATPAY2-SHA256-RSA2048 k="v",k="v"`. The five parameters may come in any order, but each
+ * must appear exactly once and no other may appear. Returns the reason as a string on failure.
  */
 export function parseAuthorization(header: string | undefined): AuthorizationParameters | string {
   if (header === undefined || header === "") return "Authorization header is missing";

@@ -8,7 +8,7 @@ export interface V3Request {
   query: URLSearchParams;
   /** Parsed JSON body, or undefined when the request had none. */
   body: JsonObject | undefined;
-  /** The request's `Wechatpay-Serial` header: which WeChat Pay key encrypted fields and should sign the answer. */
+  /** The request's `Wechatpay-Serial` header: the WeChat Pay key that encrypted fields and that should sign the response. */
   wechatpaySerial: string | undefined;
 }
 

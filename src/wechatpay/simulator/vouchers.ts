@@ -110,7 +110,7 @@ function parseTime(value: string | undefined, field: string): number | undefined
 /** Sends to one openid that are being handled now, to model WeChat Pay's concurrency false positive. */
 const sendsInFlight = new WeakMap<SimulatorContext, Map<string, number>>();
 
-/** How long a send holds its openid while a concurrentRuleLimit fault is armed, so overlap is observable. */
+/** How long a send keeps its openid busy while a concurrentRuleLimit fault is armed, so that sends can overlap. */
 const CONCURRENT_SEND_WINDOW_MS = 100;
 
 /** POST /v3/marketing/favor/users/{openid}/coupons */
@@ -325,7 +325,7 @@ export function listUserCoupons(context: SimulatorContext, request: V3Request): 
   };
 }
 
-/** The coupon object of queries and of decrypted COUPON.USE resources. */
+/** Builds the coupon object of queries and of decrypted COUPON.USE resources. */
 export function couponResource(context: SimulatorContext, coupon: CouponRecord): JsonObject {
   const stock = context.store.stocks.get(coupon.stock_id)!;
   const resource: JsonObject = {
@@ -417,7 +417,7 @@ export function getFavorCallbacks(_context: SimulatorContext, request: V3Request
   if (mchid !== request.merchant.mchid) throw new V3ApiError("PARAM_ERROR", "mchid与发起请求的商户号不一致", { field: "mchid", value: mchid, location: "query" });
 
   const callback = request.merchant.favorCallback;
-  // NOTE: the answer for a merchant that never set a URL is not documented; the simulator uses 404.
+  // NOTE: WeChat Pay does not document the response for a merchant that never set a URL, so the simulator uses 404.
   if (callback === undefined) throw new V3ApiError("RESOURCE_NOT_EXISTS", "未设置消息通知地址");
   return { status: 200, body: { mchid, notify_url: callback.notify_url } };
 }

@@ -7,8 +7,8 @@ export interface ReceivedNotification {
 }
 
 /**
- * A tiny notify_url endpoint on loopback. `answer` picks the status for each POST, by arrival index,
- * so a test can fail the first attempts and accept later ones.
+ * Starts a tiny notify_url endpoint on loopback. `answer` picks the status for each POST by arrival
+ * index, so a test can fail the first attempts and accept later ones.
  */
 export async function startReceiver(answer: (index: number, received: ReceivedNotification) => number = () => 204): Promise<{
   url: string;

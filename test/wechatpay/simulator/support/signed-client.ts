@@ -3,8 +3,8 @@ import http from "node:http";
 import https from "node:https";
 import type { SimulatedMerchantConfig } from "../../../../src/wechatpay/simulator/index.js";
 
-/** A raw answer: the exact body bytes as text and the lower-cased headers. */
-export interface RawAnswer {
+/** A raw HTTP response: the exact body bytes as text and the lower-cased headers. */
+export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -28,8 +28,10 @@ export function sendV3(
   merchant: SimulatedMerchantConfig,
   input: { method: "GET" | "POST"; path: string; body?: unknown },
   overrides: SignOverrides = {},
-): Promise<RawAnswer> {
-  const body = input.body === undefined ? "" : typeof input.body === "string" ? input.body : JSON.stringify(input.body);
+): Promise<RawResponse> {
+  let body = "";
+  if (typeof input.body === "string") body = input.body;
+  else if (input.body !== undefined) body = JSON.stringify(input.body);
   const timestamp = String(overrides.timestampSeconds ?? Math.floor(Date.now() / 1000));
   const nonce = randomBytes(16).toString("hex").toUpperCase();
   const message = `${input.method}\n${overrides.signedPath ?? input.path}\n${timestamp}\n${nonce}\n${body}\n`;
@@ -57,7 +59,7 @@ export function sendV3(
 export function rawRequest(
   url: URL,
   input: { method: string; headers?: Record<string, string>; body?: string; tls?: https.RequestOptions },
-): Promise<RawAnswer> {
+): Promise<RawResponse> {
   const transport = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(url, { method: input.method, headers: input.headers, ...input.tls }, (response) => {
@@ -72,7 +74,7 @@ export function rawRequest(
 }
 
 /**
- * Verifies an APIv3 answer or notification: `ts\nnonce\nbody\n`, the key chosen by Wechatpay-Serial
+ * Verifies an APIv3 response or notification: `ts\nnonce\nbody\n`, the key chosen by Wechatpay-Serial
  * (public key id or platform certificate serial), and at most 300 s of clock skew.
  */
 export function verifyWechatpaySignature(
@@ -94,7 +96,7 @@ export function verifyWechatpaySignature(
   return createVerify("RSA-SHA256").update(`${timestamp}\n${nonce}\n${body}\n`).verify(publicKey, signature, "base64");
 }
 
-/** The APIv2 sign: sorted non-empty fields, `&key=`, then MD5 or HMAC-SHA256, upper-case hex. */
+/** Computes the APIv2 sign: sorted non-empty fields, `&key=`, then MD5 or HMAC-SHA256, upper-case hex. */
 export function v2Sign(fields: Record<string, string>, key: string, type: "MD5" | "HMAC-SHA256" = "MD5"): string {
   const text =
     Object.keys(fields)
@@ -112,7 +114,7 @@ export function toXml(fields: Record<string, string>): string {
     .join("")}</xml>`;
 }
 
-/** Reads `<name>` from a flat v2 answer, CDATA or not. */
+/** Reads `<name>` from a flat v2 response, CDATA or not. */
 export function xmlField(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}>(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([^<]*))</${name}>`).exec(xml);
   return match === null ? undefined : (match[1] ?? match[2]);
@@ -124,7 +126,7 @@ export function sendV2(
   path: string,
   fields: Record<string, string>,
   options: { clientCertificate?: false | { certificatePem: string; privateKeyPem: string }; sign?: string } = {},
-): Promise<RawAnswer> {
+): Promise<RawResponse> {
   const signed = { ...fields, sign: options.sign ?? v2Sign(fields, merchant.apiV2Key) };
   const client =
     options.clientCertificate === false
