@@ -75,7 +75,11 @@ export interface WechatPayClientOptions {
   random?: () => number;
 }
 
-/** One merchant's WeChat Pay client. Every call resolves to a WechatPayResult and never rejects for API errors. */
+/**
+ * One merchant's WeChat Pay client. Every call resolves to a WechatPayResult, also for WeChat Pay errors
+ * and network failures. A broken contract (a fractional amount, a malformed mch_billno) throws a
+ * WechatPayProgrammingError synchronously, before anything is sent.
+ */
 export interface WechatPayClient {
   readonly mchid: string;
 

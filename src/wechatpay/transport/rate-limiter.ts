@@ -34,11 +34,14 @@ export class TokenBucket {
     this.updatedAt = this.clock();
   }
 
-  /** Waits until a token is available and takes it; callers are served in arrival order. */
+  /**
+   * Waits until a token is available and takes it; callers are served in arrival order. An abort
+   * rejects at once, even while other callers are still ahead in the queue, and takes no token.
+   */
   acquire(signal?: AbortSignal): Promise<void> {
     const turn = this.queue.then(() => this.takeToken(signal));
     this.queue = turn.catch(() => undefined);
-    return turn;
+    return signal === undefined ? turn : rejectOnAbort(turn, signal);
   }
 
   private async takeToken(signal?: AbortSignal): Promise<void> {
@@ -56,6 +59,18 @@ export class TokenBucket {
       await delay(Math.ceil((1 - this.tokens) / this.tokensPerMs), signal);
     }
   }
+}
+
+function rejectOnAbort(turn: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new RateLimitWaitAbortedError("gave up waiting for the local rate limiter"));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    turn.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Resolves after `ms`, or rejects early when `signal` aborts. */

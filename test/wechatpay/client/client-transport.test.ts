@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createWechatPayClient,
   encryptAeadAes256Gcm,
+  TokenBucket,
   WechatPayProgrammingError,
   type WechatPayClient,
   type WechatPayClientOptions,
@@ -504,5 +505,36 @@ describe("configuration", () => {
     clients.push(client);
     expect(JSON.stringify(client)).not.toContain(TEST_API_V3_KEY);
     expect(Object.keys(client)).not.toContain("config");
+  });
+});
+
+describe("TokenBucket", () => {
+  it("rejects a queued waiter on abort", async () => {
+    const bucket = new TokenBucket({ limit: 1, intervalMs: 60_000, burst: 1 });
+    await bucket.acquire();
+    const ahead = new AbortController();
+    const first = bucket.acquire(ahead.signal);
+    const startedAt = Date.now();
+
+    const second = bucket.acquire(AbortSignal.timeout(50));
+
+    await expect(second).rejects.toThrow(/rate limiter/);
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+    ahead.abort();
+    await expect(first).rejects.toThrow(/rate limiter/);
+  });
+
+  it("refills at the configured rate", async () => {
+    let now = 0;
+    const bucket = new TokenBucket({ limit: 2, intervalMs: 1000, burst: 2 }, () => now);
+    await bucket.acquire();
+    await bucket.acquire();
+    now = 500;
+
+    await bucket.acquire();
+
+    now = 600;
+    const waiting = bucket.acquire(AbortSignal.timeout(30));
+    await expect(waiting).rejects.toThrow();
   });
 });
