@@ -3,6 +3,8 @@ import type { DatabaseHandle } from "../db/client.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logging/logger.js";
 import type { AppPubSub } from "../realtime/pubsub.js";
+import type { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
+import type { WechatPaySimulator } from "../wechatpay/simulator/index.js";
 
 /** Long-lived parts of the application, created once at start and shared by every request. */
 export interface AppServices {
@@ -13,6 +15,12 @@ export interface AppServices {
   pubsub: AppPubSub;
   /** 32-byte key that encrypts merchant credentials at rest. */
   secretsKey: Buffer;
+  /** WeChat Pay clients per merchant account. */
+  wechatPay: WechatPayGateway;
+  /** The built-in WeChat Pay simulator, when no endpoint is configured. */
+  simulator: WechatPaySimulator | undefined;
+  /** Base of URLs WeChat Pay calls back, such as notify_url: PUBLIC_BASE_URL or the listening address. */
+  publicBaseUrl(): string;
   /** Current time; tests replace it to cross midnight or expiry deadlines. */
   now: () => Date;
 }

@@ -8,6 +8,9 @@ import { startHttpServer, type HttpServer } from "../http/server.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { createAppPubSub } from "../realtime/pubsub.js";
 import type { AppServices } from "./services.js";
+import { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
+import { startSimulator, type StartSimulatorOptions, type WechatPaySimulator } from "../wechatpay/simulator/index.js";
+import type { WechatPayClientOptions } from "../wechatpay/index.js";
 
 export interface RunningApp {
   services: AppServices;
@@ -20,6 +23,10 @@ export interface RunningApp {
 export interface StartOptions {
   logger?: Logger;
   now?: () => Date;
+  /** Settings for the built-in simulator, such as a compressed notification retry schedule for tests. */
+  simulator?: StartSimulatorOptions;
+  /** Overrides for every WeChat Pay client, such as raised rate limits for benchmarks. */
+  wechatPayClientOptions?: WechatPayClientOptions;
 }
 
 /** Assemble and start the whole server from a validated configuration. */
@@ -35,7 +42,20 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const secretsKey = config.secretsKey ?? loadOrCreateLocalKey(config.dataDir, SECRETS_KEY_FILE, 32);
   const verifier = await createTokenVerifier(config.jwt, embeddedJwtSecret);
 
+  // Without a configured WeChat Pay endpoint the server brings its own simulator, so that a fresh clone
+  // can connect a merchant account and issue vouchers with no WeChat Pay account at all.
+  let simulator: WechatPaySimulator | undefined;
+  if (!config.wechatPayApiBaseUrl) {
+    simulator = await startSimulator({
+      host: "127.0.0.1",
+      logger: logger.child({ module: "wechatpay-simulator" }),
+      ...options.simulator,
+    });
+    logger.info({ module: "wechatpay-simulator", apiBaseUrl: simulator.apiBaseUrl }, "built-in WeChat Pay simulator started");
+  }
+
   const pubsub = createAppPubSub();
+  let listeningUrl = "";
   const services: AppServices = {
     config,
     logger,
@@ -43,6 +63,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     db: database.db,
     pubsub,
     secretsKey,
+    wechatPay: new WechatPayGateway(secretsKey, logger, options.wechatPayClientOptions),
+    simulator,
+    publicBaseUrl: () => config.publicBaseUrl ?? listeningUrl,
     now: options.now ?? (() => new Date()),
   };
 
@@ -56,6 +79,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     notificationRoutes,
     isShuttingDown: () => shuttingDown,
   });
+  listeningUrl = `http://127.0.0.1:${http.port}`;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -63,6 +87,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       shuttingDown = true;
       logger.info({ module: "app" }, "shutting down");
       await http.close();
+      services.wechatPay.close();
+      await simulator?.close();
       await database.close();
       logger.info({ module: "app" }, "stopped");
     })();

@@ -30,7 +30,8 @@ export interface AppConfig {
   jwt: JwtConfig;
   /** 32-byte key that encrypts merchant credentials at rest; undefined means "generate under dataDir". */
   secretsKey: Buffer | undefined;
-  publicBaseUrl: string;
+  /** Public address WeChat Pay calls back; unset means the address the server listens on. */
+  publicBaseUrl: string | undefined;
   logLevel: LogLevel;
   defaultTimeZone: string;
   /** WeChat Pay endpoint for merchants without their own; undefined starts the built-in simulator. */
@@ -69,7 +70,7 @@ function buildConfig(read: EnvironmentReader): AppConfig {
     redisUrl: read.optionalUrl("REDIS_URL", ["redis:", "rediss:"]),
     jwt: readJwtConfig(read),
     secretsKey: read.optionalBase64Key("SECRETS_KEY", 32),
-    publicBaseUrl: read.optionalUrl("PUBLIC_BASE_URL", ["http:", "https:"]) ?? "http://localhost:4000",
+    publicBaseUrl: read.optionalUrl("PUBLIC_BASE_URL", ["http:", "https:"]),
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     defaultTimeZone: read.timeZone("DEFAULT_TIME_ZONE", "Asia/Shanghai"),
     wechatPayApiBaseUrl: read.optionalUrl("WECHATPAY_API_BASE_URL", ["http:", "https:"]),

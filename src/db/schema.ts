@@ -1,2 +1,8 @@
 // Every table of the application, for drizzle-kit and for the typed query builder.
 export * from "../modules/campaigns/campaign.table.js";
+export * from "../modules/tenants/tenant.table.js";
+export * from "../modules/customers/customer.table.js";
+export * from "../modules/merchants/merchant-account.table.js";
+export * from "../modules/vouchers/voucher.tables.js";
+export * from "../modules/events/customer-event.table.js";
+export * from "../modules/jobs/job.tables.js";

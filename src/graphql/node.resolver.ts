@@ -3,6 +3,8 @@ import { roles, type Role } from "../auth/actor.js";
 import { Audience } from "../auth/auth-checker.js";
 import { findCampaignById } from "../modules/campaigns/campaign.repository.js";
 import { Campaign } from "../modules/campaigns/campaign.type.js";
+import { findMerchantAccountById } from "../modules/merchants/merchant-account.repository.js";
+import { MerchantAccount } from "../modules/merchants/merchant-account.type.js";
 import { requireActor, tenantScope, type RequestContext } from "./context.js";
 import { decodeGlobalId } from "./relay/global-id.js";
 import { Node } from "./relay/node.js";
@@ -17,6 +19,10 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Campaign: async (ctx, rowId) => {
     const row = await findCampaignById(tenantScope(ctx), rowId);
     return row ? Campaign.fromRow(row) : null;
+  },
+  MerchantAccount: async (ctx, rowId) => {
+    const row = await findMerchantAccountById(tenantScope(ctx), rowId);
+    return row ? MerchantAccount.fromRow(row) : null;
   },
 };
 

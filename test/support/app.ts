@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { Writable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { GraphQLClient } from "graphql-request";
@@ -10,6 +11,8 @@ import { signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type TokenO
 
 export interface TestApp {
   app: RunningApp;
+  /** Every log line written, when the app was started with captureLogs. */
+  logs: string[];
   url: string;
   graphqlUrl: string;
   database: TestDatabase;
@@ -23,6 +26,8 @@ export interface TestAppOptions extends StartOptions {
   env?: Record<string, string>;
   /** Reuse a database (for example a second instance on the same data). */
   database?: TestDatabase;
+  /** Keep every log line (at debug level) in `logs`, for tests that search them. */
+  captureLogs?: boolean;
 }
 
 /** Start the real server on a random loopback port against a fresh database. */
@@ -38,16 +43,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
-    PUBLIC_BASE_URL: "http://127.0.0.1:4000",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };
   const config = loadConfig(env);
-  const app = await startApp(config, { logger: options.logger ?? createLogger(config.logLevel), now: options.now });
+  const logs: string[] = [];
+  const logger =
+    options.logger ??
+    (options.captureLogs
+      ? createLogger("debug", new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) }))
+      : createLogger(config.logLevel));
+  const app = await startApp(config, {
+    logger,
+    now: options.now,
+    // Notifications are retried within a second instead of WeChat Pay's minutes, so tests stay short.
+    simulator: { notifyRetryScheduleMs: [50, 100, 200, 400, 800], ...options.simulator },
+    wechatPayClientOptions: options.wechatPayClientOptions,
+  });
   const url = `http://127.0.0.1:${app.http.port}`;
 
   return {
     app,
+    logs,
     url,
     graphqlUrl: `${url}/graphql`,
     database,
