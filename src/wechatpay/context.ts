@@ -15,7 +15,7 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** What the operations share inside one client; built once by createWechatPayClient. */
+/** State the operations of one client share, built once by createWechatPayClient. */
 export interface ClientContext {
   config: WechatPayMerchantConfig;
   privateKey: KeyObject;

@@ -82,7 +82,7 @@ interface NotificationBase {
   summary?: string;
 }
 
-/** A verified, decrypted notification; `kind` tells which resource it carries. */
+/** A verified, decrypted notification, with `kind` naming the resource it carries. */
 export type WechatPayNotification =
   | (NotificationBase & { kind: "transaction"; event_type: "TRANSACTION.SUCCESS"; resource: Transaction })
   | (NotificationBase & {

@@ -2,11 +2,24 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export type V2SignType = "MD5" | "HMAC-SHA256";
 
+/** Orders by UTF-16 code units, which is ASCII order for WeChat Pay's field names; localeCompare is not. */
+function compareAscii(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
+function signTypeOfLength(length: number): V2SignType | undefined {
+  if (length === 32) return "MD5";
+  if (length === 64) return "HMAC-SHA256";
+  return undefined;
+}
+
 /** Joins the non-empty fields except `sign` as `k=v&…` in ASCII order of the names, values unencoded. */
 export function buildV2SignString(fields: Readonly<Record<string, string | undefined>>): string {
   return Object.keys(fields)
     .filter((name) => name !== "sign" && fields[name] !== undefined && fields[name] !== "")
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(compareAscii)
     .map((name) => `${name}=${fields[name]}`)
     .join("&");
 }
@@ -33,8 +46,7 @@ export function verifyV2Signature(fields: Readonly<Record<string, string | undef
   const received = fields.sign;
   if (received === undefined) return false;
 
-  const signType: V2SignType | undefined =
-    received.length === 32 ? "MD5" : received.length === 64 ? "HMAC-SHA256" : undefined;
+  const signType = signTypeOfLength(received.length);
   if (signType === undefined) return false;
 
   const expected = Buffer.from(signV2(fields, apiV2Key, signType), "utf8");

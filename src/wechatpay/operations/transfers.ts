@@ -20,7 +20,11 @@ export interface CreateTransferBillRequest {
   out_bill_no: string;
   transfer_scene_id: string;
   openid: string;
-  /** RSA-OAEP encrypted real name; needs the Wechatpay-Serial of the encrypting key. */
+  /**
+   * Real name, RSA-OAEP encrypted with the WeChat Pay public key; WeChat Pay requires it from 200000 fen.
+   * NOTE: the client neither encrypts it nor sends the matching Wechatpay-Serial in certificate mode,
+   * so bills that need it cannot be created yet.
+   */
   user_name?: string;
   /** Fen. */
   transfer_amount: number;

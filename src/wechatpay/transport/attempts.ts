@@ -55,7 +55,7 @@ export function transportFailure(error: unknown, effect: CallEffect, callerSigna
   throw error;
 }
 
-/** The signal for one attempt: the caller's signal combined with the per-attempt timeout. */
+/** Combines the caller's signal with the per-attempt timeout into the signal for one attempt. */
 export function attemptSignal(context: ClientContext, options: CallOptions | undefined): AbortSignal {
   const timeout = AbortSignal.timeout(options?.timeoutMs ?? context.timeoutMs);
   return options?.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);

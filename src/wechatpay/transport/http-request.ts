@@ -21,8 +21,8 @@ export interface HttpResponse {
 
 /**
  * A request that did not produce a full response. `sent` is true when the whole request was handed to
- * the socket, so the server may have acted on it; `aborted` marks an abort through the signal. A reset
- * on a reused keep-alive socket also counts as sent: the server may have read the request before closing.
+ * the socket, so the server may have acted on it. `aborted` marks an abort through the signal. A reset
+ * on a reused keep-alive socket also counts as sent, because the server may have read the request first.
  */
 export class HttpTransportError extends Error {
   override readonly name = "HttpTransportError";

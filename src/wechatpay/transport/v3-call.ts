@@ -92,7 +92,7 @@ function requestHeaders(
   };
   if (bodyBytes !== undefined) headers["Content-Length"] = String(bodyBytes.length);
 
-  // In public-key mode this header asks WeChat Pay to sign the response with the public key.
+  // In public-key mode this header makes WeChat Pay sign the response with the public key.
   if (config.wechatPayPublicKeyId !== undefined) headers["Wechatpay-Serial"] = config.wechatPayPublicKeyId;
   return headers;
 }
@@ -105,6 +105,8 @@ async function interpretResponse<T>(
   const requestId = readHeader(response.headers, "Request-ID");
   const httpStatus = response.status;
 
+  // Like the official SDKs, error bodies are classified without signature verification. A forged
+  // error can only make the caller query or retry with the same number, never mark anything paid.
   if (httpStatus < 200 || httpStatus >= 300) {
     const { code, message } = parseErrorBody(response.body);
     return attemptFailure(classifyV3Error(call.family, call.effect, httpStatus, code), {

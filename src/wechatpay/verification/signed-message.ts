@@ -30,7 +30,7 @@ export interface VerifiedSignature {
 
 /**
  * Verifies the `Wechatpay-*` signature headers of a response or notification over its raw body, or
- * throws a WechatPayVerificationError whose reason says which check failed.
+ * throws a WechatPayVerificationError whose reason names the check that failed.
  */
 export async function verifySignedMessage(input: SignedMessageInput): Promise<VerifiedSignature> {
   const timestampText = readHeader(input.headers, "Wechatpay-Timestamp");
