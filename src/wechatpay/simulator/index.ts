@@ -1,3 +1,8 @@
+/**
+ * WeChat Pay simulator: a loopback APIv3 server (JSON, signed requests and responses), an APIv2
+ * server (XML over mutual TLS) and a `/_simulator` control API. Tests create merchants, drive customer
+ * actions, arm faults and read state through the `WechatPaySimulator` that `startSimulator` returns.
+ */
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";

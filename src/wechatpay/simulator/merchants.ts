@@ -51,6 +51,8 @@ export async function createMerchant(
     validityDays: 5 * 365,
     notBefore: new Date(context.clock.transportNow() - 86_400_000),
   });
+  // Another call may have taken the same mchid while the certificate was being issued.
+  if (context.store.merchants.has(mchid)) throw new SimulatorUsageError(`merchant ${mchid} already exists`, 409);
 
   const merchant: MerchantRecord = {
     mchid,

@@ -93,3 +93,17 @@ describe("control API", () => {
     expect(negative.status).toBe(400);
   });
 });
+
+describe("createMerchant", () => {
+  it("rejects a taken mchid", async () => {
+    await simulator.createMerchant({ mchid: "1900000109" });
+
+    await expect(simulator.createMerchant({ mchid: "1900000109" })).rejects.toThrow(/already exists/);
+  });
+
+  it("rejects concurrent creation of one mchid", async () => {
+    const results = await Promise.allSettled([simulator.createMerchant({ mchid: "1900000110" }), simulator.createMerchant({ mchid: "1900000110" })]);
+
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+  });
+});
