@@ -105,8 +105,8 @@ async function interpretResponse<T>(
   const requestId = readHeader(response.headers, "Request-ID");
   const httpStatus = response.status;
 
-  // Like the official SDKs, error bodies are classified without signature verification. A forged
-  // error can only make the caller query or retry with the same number, never mark anything paid.
+  // Like the official SDKs, error bodies are classified without signature verification. A forged error
+  // never becomes a success: at worst the caller gives up or queries, and TLS authenticates the server.
   if (httpStatus < 200 || httpStatus >= 300) {
     const { code, message } = parseErrorBody(response.body);
     return attemptFailure(classifyV3Error(call.family, call.effect, httpStatus, code), {
