@@ -87,7 +87,7 @@ export function generateNonce(): string {
   return nonce;
 }
 
-/** How a response or notification is signed: genuinely, with an unrelated key, or as a probe. */
+/** Signature variant of a response or notification: genuine, by an unrelated key, or a probe. */
 export type SignatureKind = "genuine" | "forged" | "probe";
 
 export interface SignedHeaders {
@@ -99,8 +99,8 @@ export interface SignedHeaders {
 }
 
 /**
- * Signs a response or notification body. A forged signature is a valid RSA signature by a key WeChat
- * Pay never published; a probe carries the `WECHATPAY/SIGNTEST/` prefix and verifies with no key.
+ * Signs a response or notification body. A forged signature is a valid RSA signature by a key that
+ * WeChat Pay never published. A probe carries the `WECHATPAY/SIGNTEST/` prefix and verifies with no key.
  */
 export function signResponse(input: {
   body: string;
