@@ -5,6 +5,7 @@ import type { Logger } from "../logging/logger.js";
 import type { AppPubSub } from "../realtime/pubsub.js";
 import type { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
 import type { WechatPaySimulator } from "../wechatpay/simulator/index.js";
+import type { JobRunner } from "../modules/jobs/job-runner.js";
 
 /** Long-lived parts of the application, created once at start and shared by every request. */
 export interface AppServices {
@@ -19,6 +20,8 @@ export interface AppServices {
   wechatPay: WechatPayGateway;
   /** The built-in WeChat Pay simulator, when no endpoint is configured. */
   simulator: WechatPaySimulator | undefined;
+  /** Durable background jobs (bulk issuing, exports, reconciliation). */
+  jobs: JobRunner;
   /** Base of URLs WeChat Pay calls back, such as notify_url: PUBLIC_BASE_URL or the listening address. */
   publicBaseUrl(): string;
   /** Current time; tests replace it to cross midnight or expiry deadlines. */

@@ -9,6 +9,8 @@ import { createLogger, type Logger } from "../logging/logger.js";
 import { createAppPubSub } from "../realtime/pubsub.js";
 import type { AppServices } from "./services.js";
 import { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
+import { JobRunner, type JobRunnerOptions } from "../modules/jobs/job-runner.js";
+import { registerModules } from "./modules.js";
 import { startSimulator, type StartSimulatorOptions, type WechatPaySimulator } from "../wechatpay/simulator/index.js";
 import type { WechatPayClientOptions } from "../wechatpay/index.js";
 
@@ -27,6 +29,7 @@ export interface StartOptions {
   simulator?: StartSimulatorOptions;
   /** Overrides for every WeChat Pay client, such as raised rate limits for benchmarks. */
   wechatPayClientOptions?: WechatPayClientOptions;
+  jobs?: JobRunnerOptions;
 }
 
 /** Assemble and start the whole server from a validated configuration. */
@@ -67,7 +70,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     simulator,
     publicBaseUrl: () => config.publicBaseUrl ?? listeningUrl,
     now: options.now ?? (() => new Date()),
-  };
+  } as AppServices;
+  services.jobs = new JobRunner(services, options.jobs);
 
   const schema = await buildAppSchema(pubsub);
   let shuttingDown = false;
@@ -80,6 +84,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
   });
   listeningUrl = `http://127.0.0.1:${http.port}`;
+  registerModules(services, notificationRoutes);
+  services.jobs.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -87,6 +93,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       shuttingDown = true;
       logger.info({ module: "app" }, "shutting down");
       await http.close();
+      await services.jobs.stop();
       services.wechatPay.close();
       await simulator?.close();
       await database.close();
