@@ -6,3 +6,5 @@ export * from "../modules/merchants/merchant-account.table.js";
 export * from "../modules/vouchers/voucher.tables.js";
 export * from "../modules/events/customer-event.table.js";
 export * from "../modules/jobs/job.tables.js";
+export * from "../modules/products/product.table.js";
+export * from "../modules/orders/order.tables.js";
