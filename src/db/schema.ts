@@ -8,3 +8,5 @@ export * from "../modules/events/customer-event.table.js";
 export * from "../modules/jobs/job.tables.js";
 export * from "../modules/products/product.table.js";
 export * from "../modules/orders/order.tables.js";
+export * from "../modules/red-packets/red-packet.tables.js";
+export * from "../modules/notices/failure-notice.table.js";
