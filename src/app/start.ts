@@ -6,11 +6,15 @@ import { buildAppSchema } from "../graphql/schema.js";
 import { createNotificationRoutes, type NotificationRoutes } from "../http/notification-routes.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
 import { createLogger, type Logger } from "../logging/logger.js";
-import { createAppPubSub } from "../realtime/pubsub.js";
+import { connectAppPubSub } from "../realtime/pubsub.js";
+import { createCampaignActivityFeed } from "../realtime/campaign-activity.js";
+import { loadIssuanceCounts } from "../modules/dashboards/campaign-stats.repository.js";
+import { TenantScope } from "../db/tenant-scope.js";
 import type { AppServices } from "./services.js";
 import { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
 import { JobRunner, type JobRunnerOptions } from "../modules/jobs/job-runner.js";
 import { registerModules } from "./modules.js";
+import { Maintenance } from "./maintenance.js";
 import { startSimulator, type StartSimulatorOptions, type WechatPaySimulator } from "../wechatpay/simulator/index.js";
 import type { WechatPayClientOptions } from "../wechatpay/index.js";
 
@@ -30,6 +34,8 @@ export interface StartOptions {
   /** Overrides for every WeChat Pay client, such as raised rate limits for benchmarks. */
   wechatPayClientOptions?: WechatPayClientOptions;
   jobs?: JobRunnerOptions;
+  /** Prefix of the Redis channels when REDIS_URL is set; tests sharing one Redis pass their own. */
+  pubsubChannelPrefix?: string;
 }
 
 /** Assemble and start the whole server from a validated configuration. */
@@ -57,7 +63,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger.info({ module: "wechatpay-simulator", apiBaseUrl: simulator.apiBaseUrl }, "built-in WeChat Pay simulator started");
   }
 
-  const pubsub = createAppPubSub();
+  const pubsub = await connectAppPubSub({ redisUrl: config.redisUrl, channelPrefix: options.pubsubChannelPrefix, logger });
+  const campaignActivity = createCampaignActivityFeed({
+    pubsub,
+    logger,
+    loadCounts: (tenantId, campaignId) => loadIssuanceCounts(new TenantScope(tenantId, database.db), campaignId),
+  });
   let listeningUrl = "";
   const services: AppServices = {
     config,
@@ -65,6 +76,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     database,
     db: database.db,
     pubsub,
+    campaignActivity,
     secretsKey,
     wechatPay: new WechatPayGateway(secretsKey, logger, options.wechatPayClientOptions),
     simulator,
@@ -72,6 +84,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     now: options.now ?? (() => new Date()),
   } as AppServices;
   services.jobs = new JobRunner(services, options.jobs);
+  services.maintenance = new Maintenance(logger);
 
   const schema = await buildAppSchema(pubsub);
   let shuttingDown = false;
@@ -93,7 +106,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       shuttingDown = true;
       logger.info({ module: "app" }, "shutting down");
       await http.close();
+      await services.maintenance.stop();
       await services.jobs.stop();
+      await campaignActivity.close();
+      await pubsub.close();
       services.wechatPay.close();
       await simulator?.close();
       await database.close();

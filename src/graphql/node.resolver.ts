@@ -5,6 +5,10 @@ import { findCampaignById } from "../modules/campaigns/campaign.repository.js";
 import { Campaign } from "../modules/campaigns/campaign.type.js";
 import { findMerchantAccountById } from "../modules/merchants/merchant-account.repository.js";
 import { MerchantAccount } from "../modules/merchants/merchant-account.type.js";
+import { findBatchById } from "../modules/vouchers/voucher.repository.js";
+import { VoucherBatch } from "../modules/vouchers/voucher-batch.type.js";
+import { findJob } from "../modules/jobs/job.repository.js";
+import { Job } from "../modules/jobs/job.type.js";
 import { requireActor, tenantScope, type RequestContext } from "./context.js";
 import { decodeGlobalId } from "./relay/global-id.js";
 import { Node } from "./relay/node.js";
@@ -23,6 +27,14 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   MerchantAccount: async (ctx, rowId) => {
     const row = await findMerchantAccountById(tenantScope(ctx), rowId);
     return row ? MerchantAccount.fromRow(row) : null;
+  },
+  VoucherBatch: async (ctx, rowId) => {
+    const row = await findBatchById(tenantScope(ctx), rowId);
+    return row ? VoucherBatch.fromRow(row) : null;
+  },
+  Job: async (ctx, rowId) => {
+    const row = await findJob(tenantScope(ctx), rowId);
+    return row ? Job.fromRow(row) : null;
   },
 };
 

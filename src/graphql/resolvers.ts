@@ -2,6 +2,23 @@ import type { NonEmptyArray } from "type-graphql";
 import { CampaignResolver } from "../modules/campaigns/campaign.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { MerchantAccountResolver } from "../modules/merchants/merchant-account.resolver.js";
+import { VoucherResolver } from "../modules/vouchers/voucher.resolver.js";
+import { JobResolver } from "../modules/jobs/job.resolver.js";
+import { CustomerEventResolver } from "../modules/events/customer-event.resolver.js";
+import { CampaignStatsFieldResolver, CampaignStatsResolver } from "../modules/dashboards/campaign-stats.resolver.js";
+import { CampaignIssuanceResolver } from "../modules/dashboards/campaign-issuance.resolver.js";
+import { JobProgressResolver } from "../realtime/job-progress.resolver.js";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, CampaignResolver, MerchantAccountResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver,
+  CampaignResolver,
+  MerchantAccountResolver,
+  VoucherResolver,
+  JobResolver,
+  CustomerEventResolver,
+  CampaignStatsFieldResolver,
+  CampaignStatsResolver,
+  CampaignIssuanceResolver,
+  JobProgressResolver,
+];

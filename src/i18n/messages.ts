@@ -1,6 +1,8 @@
 import type { Locale } from "./locale.js";
 import { campaignMessages } from "../modules/campaigns/campaign.messages.js";
 import { merchantMessages } from "../modules/merchants/merchant.messages.js";
+import { voucherMessages } from "../modules/vouchers/voucher.messages.js";
+import { eventMessages } from "../modules/events/events.messages.js";
 import { defineMessages } from "./define-messages.js";
 
 /**
@@ -46,7 +48,7 @@ const coreMessages = defineMessages({
   "validation.invalid": "{field} 的值 {value} 无效：{reason}",
 });
 
-const tables = [coreMessages, campaignMessages, merchantMessages] as const;
+const tables = [coreMessages, campaignMessages, merchantMessages, eventMessages, voucherMessages] as const;
 
 type KeysOf<TTable> = TTable extends { en: Record<infer TKey, string> } ? TKey : never;
 export type MessageKey = KeysOf<(typeof tables)[number]>;

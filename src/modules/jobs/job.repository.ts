@@ -144,3 +144,27 @@ export async function findJob(scope: TenantScope, id: string): Promise<JobRow | 
   const [row] = await scope.db.select().from(jobs).where(scope.where(jobs, eq(jobs.id, id)));
   return row;
 }
+
+/** Items of a job after `afterPosition`, optionally with one outcome; `limit` should be page size plus one. */
+export async function listJobItems(
+  db: Executor,
+  jobId: string,
+  outcome: string | null | undefined,
+  afterPosition: number,
+  limit: number,
+): Promise<JobItemRow[]> {
+  return db
+    .select()
+    .from(jobItems)
+    .where(and(eq(jobItems.jobId, jobId), sql`${jobItems.position} > ${afterPosition}`, outcome ? eq(jobItems.outcome, outcome) : undefined))
+    .orderBy(asc(jobItems.position))
+    .limit(limit);
+}
+
+export async function countJobItems(db: Executor, jobId: string, outcome: string | null | undefined): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`count(*)`.mapWith(Number) })
+    .from(jobItems)
+    .where(and(eq(jobItems.jobId, jobId), outcome ? eq(jobItems.outcome, outcome) : undefined));
+  return row?.total ?? 0;
+}

@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import type { AppServices } from "../../app/services.js";
+import type { NotificationOutcome } from "../../http/notification-routes.js";
+import { WechatPayVerificationError, type WechatPayNotification } from "../../wechatpay/index.js";
+import { merchantAccounts, type MerchantAccountRow } from "./merchant-account.table.js";
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type VerifiedNotification =
+  | { ok: true; account: MerchantAccountRow; notification: WechatPayNotification }
+  | { ok: false; outcome: NotificationOutcome };
+
+/**
+ * Find the merchant account a notification URL names and verify the notification with that account's
+ * keys. Nothing of the body is believed before this succeeds: a bad signature, a stale timestamp, a
+ * signature probe or an undecryptable resource is answered 401 and logged, and WeChat Pay retries
+ * genuine notifications anyway.
+ */
+export async function verifyNotification(
+  services: AppServices,
+  input: { merchantAccountId: string; headers: Record<string, string | string[] | undefined>; rawBody: Buffer },
+): Promise<VerifiedNotification> {
+  if (!UUID_PATTERN.test(input.merchantAccountId)) {
+    return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
+  }
+  // The URL carries no tenant: the account row, found by its id, tells which tenant the message is for.
+  const [account] = await services.db.select().from(merchantAccounts).where(eq(merchantAccounts.id, input.merchantAccountId));
+  if (!account) return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
+
+  try {
+    const notification = await services.wechatPay.clientFor(account).parseNotification({ headers: input.headers, rawBody: input.rawBody });
+    return { ok: true, account, notification };
+  } catch (error) {
+    if (!(error instanceof WechatPayVerificationError)) throw error;
+    services.logger.warn(
+      { module: "wechatpay-notify", merchantAccountId: account.id, tenantId: account.tenantId, reason: error.reason },
+      error.reason === "probe" ? "signature probe notification rejected" : "notification failed verification",
+    );
+    return { ok: false, outcome: { status: 401, message: `signature verification failed: ${error.reason}` } };
+  }
+}
