@@ -2,7 +2,7 @@ import type { Logger } from "../logging/logger.js";
 
 /**
  * Periodic housekeeping tasks (recovery sweeps, syncs, expiries). Each task runs at most once at a time
- * per process; several instances may run the same task, so tasks must be safe to run concurrently.
+ * per process. Several instances may run the same task, so tasks must be safe to run concurrently.
  */
 export class Maintenance {
   private readonly timers: NodeJS.Timeout[] = [];

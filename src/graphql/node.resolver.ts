@@ -16,7 +16,7 @@ import { Node } from "./relay/node.js";
 type NodeFetcher = (ctx: RequestContext, rowId: string) => Promise<Node | null>;
 
 /**
- * How each node type is refetched by id. Every fetcher goes through the tenant scope, so an id from
+ * Fetchers that load each node type by row id. Every fetcher goes through the tenant scope, so an id from
  * another tenant finds nothing and looks exactly like an id that never existed.
  */
 const nodeFetchers: Record<string, NodeFetcher> = {

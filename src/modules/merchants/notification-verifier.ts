@@ -13,7 +13,7 @@ export type VerifiedNotification =
 /**
  * Find the merchant account a notification URL names and verify the notification with that account's
  * keys. Nothing of the body is believed before this succeeds: a bad signature, a stale timestamp, a
- * signature probe or an undecryptable resource is answered 401 and logged, and WeChat Pay retries
+ * signature probe or an undecryptable resource gets HTTP 401 and a log line, and WeChat Pay retries
  * genuine notifications anyway.
  */
 export async function verifyNotification(
@@ -23,7 +23,7 @@ export async function verifyNotification(
   if (!UUID_PATTERN.test(input.merchantAccountId)) {
     return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
   }
-  // The URL carries no tenant: the account row, found by its id, tells which tenant the message is for.
+  // The URL carries no tenant, so the account row found by its id determines the tenant.
   const [account] = await services.db.select().from(merchantAccounts).where(eq(merchantAccounts.id, input.merchantAccountId));
   if (!account) return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
 

@@ -10,7 +10,7 @@ export const UNSETTLED_GRANT_AGE_MS = 30_000;
 
 /**
  * Settle grants left open by a crash or by answers that stayed unknown: send each again with its stored
- * out_request_no, which WeChat Pay answers with the voucher it already sent, if it sent one.
+ * out_request_no, for which WeChat Pay returns the voucher it already sent, if it sent one.
  */
 export async function resumeUnsettledGrants(services: AppServices, olderThanMs = UNSETTLED_GRANT_AGE_MS): Promise<number> {
   const grants = await findUnsettledGrants(services.db, new Date(services.now().getTime() - olderThanMs), 100);

@@ -38,7 +38,7 @@ interface VoucherJobPayload extends Record<string, unknown> {
 }
 
 /**
- * A workflow's bulk send: the list is stored as job items and sent by a durable job, so the work
+ * Queue a workflow's bulk send: the list is stored as job items and sent by a durable job, so the work
  * survives a restart. Submitting the same idempotency key again returns the first job and sends nothing.
  */
 export async function startVoucherIssueJob(
