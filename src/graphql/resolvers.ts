@@ -2,6 +2,7 @@ import type { NonEmptyArray } from "type-graphql";
 import { CampaignResolver } from "../modules/campaigns/campaign.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { MerchantAccountResolver } from "../modules/merchants/merchant-account.resolver.js";
+import { SimulatorResolver } from "../modules/merchants/simulator.resolver.js";
 import { VoucherResolver } from "../modules/vouchers/voucher.resolver.js";
 import { JobResolver } from "../modules/jobs/job.resolver.js";
 import { CustomerEventResolver } from "../modules/events/customer-event.resolver.js";
@@ -14,6 +15,7 @@ export const resolvers: NonEmptyArray<Function> = [
   NodeResolver,
   CampaignResolver,
   MerchantAccountResolver,
+  SimulatorResolver,
   VoucherResolver,
   JobResolver,
   CustomerEventResolver,

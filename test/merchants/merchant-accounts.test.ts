@@ -5,6 +5,9 @@ import {
   SetMerchantAccountStatusDocument,
   TestMerchantConnectionDocument,
   UpdateMerchantAccountDocument,
+  WechatPaySimulatorDocument,
+  SimulatorConnectMerchantAccountDocument,
+  SimulatorCreateVoucherStockDocument,
 } from "../generated/graphql.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { connectSimulatedMerchant, merchantInput } from "../support/merchants.js";
@@ -146,5 +149,56 @@ describe("merchant accounts", () => {
     const credentials = await test.app.services.simulator!.createMerchant();
     const error = await marketer.request(ConnectMerchantAccountDocument, { input: merchantInput(credentials) }).catch((caught) => caught);
     expect(error.response.errors[0].extensions.code).toBe("FORBIDDEN");
+  });
+});
+
+describe("merchant accounts on the WeChat Pay public key", () => {
+  it("fails the connection test with a wrong public key", async () => {
+    const admin = await test.client({ tenant: "brand-public-key", roles: ["admin"] });
+    const simulator = test.app.services.simulator!;
+    const credentials = await simulator.createMerchant({ signingMode: "publicKey" });
+    const other = await simulator.createMerchant();
+    const input = merchantInput(credentials);
+    expect(input.credentials.wechatPayPublicKeyId).toMatch(/^PUB_KEY_ID_/);
+
+    const good = await admin.request(ConnectMerchantAccountDocument, { input });
+    const passed = await admin.request(TestMerchantConnectionDocument, { id: good.connectMerchantAccount.merchantAccount!.id });
+    expect(passed.testMerchantConnection.checks.find((check) => check.name === "API_V3")?.ok).toBe(true);
+
+    // Another key under the right id: every answer from WeChat Pay now fails verification.
+    const { publicKey } = await import("node:crypto").then((crypto) => crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }));
+    const wrong = merchantInput(other, {});
+    wrong.credentials.wechatPayPublicKeyId = credentials.wechatPayPublicKeyId!;
+    wrong.credentials.wechatPayPublicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    await test.app.services.simulator!.setSigningMode(other.mchid, "publicKey");
+    const connected = await admin.request(ConnectMerchantAccountDocument, { input: wrong });
+    const failed = await admin.request(TestMerchantConnectionDocument, { id: connected.connectMerchantAccount.merchantAccount!.id });
+    const v3 = failed.testMerchantConnection.checks.find((check) => check.name === "API_V3")!;
+    expect(v3.ok).toBe(false);
+    expect(v3.message).toMatch(/failed verification/);
+  });
+});
+
+describe("built-in simulator shortcuts", () => {
+  it("opens, connects and tests a simulated merchant", async () => {
+    const admin = await test.client({ tenant: "brand-shortcut", roles: ["admin"] });
+    const { wechatPaySimulator } = await admin.request(WechatPaySimulatorDocument);
+    expect(wechatPaySimulator?.apiBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const { simulatorConnectMerchantAccount } = await admin.request(SimulatorConnectMerchantAccountDocument, {
+      input: { name: "演示商户", cashRedPacket: false },
+    });
+    const account = simulatorConnectMerchantAccount.merchantAccount!;
+    expect(account.capabilities.payoutChannel).toBe("MERCHANT_TRANSFER");
+
+    const checked = await admin.request(TestMerchantConnectionDocument, { id: account.id });
+    expect(checked.testMerchantConnection.ok).toBe(true);
+
+    const { simulatorCreateVoucherStock } = await admin.request(SimulatorCreateVoucherStockDocument, {
+      input: { merchantAccountId: account.id, stockName: "新人券", couponAmount: 500, transactionMinimum: 5000, maxCoupons: 100, maxCouponsPerUser: 1 },
+    });
+    expect(test.app.services.simulator!.state.stocks(account.mchid).map((stock) => stock["stock_id"])).toContain(
+      simulatorCreateVoucherStock.stockId,
+    );
   });
 });

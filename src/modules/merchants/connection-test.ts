@@ -25,22 +25,21 @@ export function checkCertificateDates(serial: string, expiresAt: Date | null, no
 }
 
 /**
- * Make one harmless signed APIv3 call and explain its outcome. Merchants on platform certificates download
- * them (which also proves the APIv3 key); merchants on the WeChat Pay public key query an order number
- * that cannot exist, where ORDER_NOT_EXIST proves the signature was accepted and the answer verified.
+ * Make one signed APIv3 call whose answer must verify. Merchants on platform certificates download them,
+ * which also proves the APIv3 key. Merchants on the WeChat Pay public key set the voucher callback URL to
+ * this server's (registering a batch sets the same value), because error answers carry no signature and
+ * only a successful answer proves that the public key and its id are right.
  */
-export async function checkApiV3(client: WechatPayClient, usesPublicKey: boolean, apiBaseUrl: string): Promise<ConnectionCheck> {
-  if (!usesPublicKey) {
-    const result = await client.downloadCertificates();
-    if (result.ok) return { name: "API_V3", ok: true, key: "merchant.check.apiV3Ok", params: {} };
-    return { name: "API_V3", ok: false, ...explainV3Failure(result, apiBaseUrl, "/v3/certificates") };
-  }
-
-  const result = await client.queryOrderByOutTradeNo(`CONNTEST${randomBytes(8).toString("hex")}`);
-  if (result.ok || result.code === "ORDER_NOT_EXIST" || result.code === "RESOURCE_NOT_EXISTS") {
-    return { name: "API_V3", ok: true, key: "merchant.check.apiV3Ok", params: {} };
-  }
-  return { name: "API_V3", ok: false, ...explainV3Failure(result, apiBaseUrl, "/v3/pay/transactions") };
+export async function checkApiV3(
+  client: WechatPayClient,
+  options: { usesPublicKey: boolean; apiBaseUrl: string; couponNotifyUrl: string },
+): Promise<ConnectionCheck> {
+  const result = options.usesPublicKey
+    ? await client.setCouponCallback({ notify_url: options.couponNotifyUrl, switch: true })
+    : await client.downloadCertificates();
+  if (result.ok) return { name: "API_V3", ok: true, key: "merchant.check.apiV3Ok", params: {} };
+  const operation = options.usesPublicKey ? "/v3/marketing/favor/callbacks" : "/v3/certificates";
+  return { name: "API_V3", ok: false, ...explainV3Failure(result, options.apiBaseUrl, operation) };
 }
 
 /** Query a red packet number that cannot exist: NOT_FOUND proves the client certificate and APIv2 key. */

@@ -160,7 +160,13 @@ export async function testMerchantConnection(ctx: RequestContext, globalId: stri
   const client = ctx.services.wechatPay.temporaryClient(merchantConfigOf(row, ctx.services.secretsKey));
   const checks: ConnectionCheck[] = [checkCertificateDates(row.merchantSerialNo, row.merchantCertificateExpiresAt, now)];
   try {
-    checks.push(await checkApiV3(client, row.wechatPayPublicKeyId !== null, row.apiBaseUrl));
+    checks.push(
+      await checkApiV3(client, {
+        usesPublicKey: row.wechatPayPublicKeyId !== null,
+        apiBaseUrl: row.apiBaseUrl,
+        couponNotifyUrl: `${ctx.services.publicBaseUrl()}/wechatpay/notify/coupon/${row.id}`,
+      }),
+    );
     if (row.payoutChannel === "CASH_RED_PACKET") {
       checks.push(await checkApiV2(client, row.mchid, row.officialAccountAppid, row.apiV2BaseUrl ?? row.apiBaseUrl));
     }
