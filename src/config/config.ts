@@ -7,7 +7,7 @@ export type DatabaseConfig =
   | { kind: "pglite"; dataDir: string | "memory" };
 
 export type JwtKeySource =
-  | { kind: "jwks"; url: string }
+  | { kind: "jwks"; url: string; cooldownMs?: number }
   | { kind: "publicKey"; pem: string; algorithm: "RS256" | "ES256" | "EdDSA" }
   | { kind: "secret"; secret: string }
   | { kind: "embeddedSecret" };
