@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { FenScalar } from "../../graphql/scalars/fen.js";
 import { Node } from "../../graphql/relay/node.js";
@@ -12,6 +12,12 @@ export class VoucherBatch extends Node {
   rowId!: string;
   merchantAccountRowId!: string;
   campaignRowId!: string | null;
+
+  @Field(() => ID, { description: "Merchant account that sends this batch." })
+  merchantAccountId!: string;
+
+  @Field(() => ID, { nullable: true, description: "Campaign the batch counts for by default." })
+  campaignId!: string | null;
 
   @Field(() => String, { description: "WeChat Pay batch number (批次号)." })
   stockId!: string;
@@ -82,6 +88,8 @@ export class VoucherBatch extends Node {
       rowId: row.id,
       merchantAccountRowId: row.merchantAccountId,
       campaignRowId: row.campaignId,
+      merchantAccountId: toGlobalId("MerchantAccount", row.merchantAccountId),
+      campaignId: row.campaignId ? toGlobalId("Campaign", row.campaignId) : null,
       stockId: row.stockId,
       stockCreatorMchid: row.stockCreatorMchid,
       name: row.name,
