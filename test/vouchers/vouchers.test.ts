@@ -232,7 +232,6 @@ describe("redemption", () => {
     );
     const order = await client.createJsapiOrder({
       appid: merchant.appid,
-      mchid: merchant.credentials.mchid,
       description: "测试商品",
       out_trade_no: `T${Date.now()}`,
       notify_url: `${test.url}/wechatpay/notify/ignored/none`,
