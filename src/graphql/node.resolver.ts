@@ -9,6 +9,8 @@ import { findBatchById } from "../modules/vouchers/voucher.repository.js";
 import { VoucherBatch } from "../modules/vouchers/voucher-batch.type.js";
 import { findJob } from "../modules/jobs/job.repository.js";
 import { Job } from "../modules/jobs/job.type.js";
+import { findCustomersByIds } from "../modules/customers/customer.repository.js";
+import { Customer } from "../modules/customers/customer.type.js";
 import { requireActor, tenantScope, type RequestContext } from "./context.js";
 import { decodeGlobalId } from "./relay/global-id.js";
 import { Node } from "./relay/node.js";
@@ -31,6 +33,10 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   VoucherBatch: async (ctx, rowId) => {
     const row = await findBatchById(tenantScope(ctx), rowId);
     return row ? VoucherBatch.fromRow(row) : null;
+  },
+  Customer: async (ctx, rowId) => {
+    const [row] = await findCustomersByIds(tenantScope(ctx), [rowId]);
+    return row ? Customer.fromRow(row) : null;
   },
   Job: async (ctx, rowId) => {
     const row = await findJob(tenantScope(ctx), rowId);

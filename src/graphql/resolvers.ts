@@ -3,6 +3,7 @@ import { CampaignResolver } from "../modules/campaigns/campaign.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { MerchantAccountResolver } from "../modules/merchants/merchant-account.resolver.js";
 import { SimulatorResolver } from "../modules/merchants/simulator.resolver.js";
+import { CustomerResolver } from "../modules/customers/customer.resolver.js";
 import { VoucherResolver } from "../modules/vouchers/voucher.resolver.js";
 import { JobResolver } from "../modules/jobs/job.resolver.js";
 import { CustomerEventResolver } from "../modules/events/customer-event.resolver.js";
@@ -16,6 +17,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignResolver,
   MerchantAccountResolver,
   SimulatorResolver,
+  CustomerResolver,
   VoucherResolver,
   JobResolver,
   CustomerEventResolver,

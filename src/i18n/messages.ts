@@ -2,7 +2,11 @@ import type { Locale } from "./locale.js";
 import { campaignMessages } from "../modules/campaigns/campaign.messages.js";
 import { merchantMessages } from "../modules/merchants/merchant.messages.js";
 import { voucherMessages } from "../modules/vouchers/voucher.messages.js";
+import { customerMessages } from "../modules/customers/customer.messages.js";
 import { eventMessages } from "../modules/events/events.messages.js";
+import { redPacketMessages } from "../modules/red-packets/red-packet.messages.js";
+import { productMessages } from "../modules/products/product.messages.js";
+import { orderMessages } from "../modules/orders/order.messages.js";
 import { defineMessages } from "./define-messages.js";
 
 /**
@@ -48,7 +52,17 @@ const coreMessages = defineMessages({
   "validation.invalid": "{field} 的值 {value} 无效：{reason}",
 });
 
-const tables = [coreMessages, campaignMessages, merchantMessages, eventMessages, voucherMessages] as const;
+const tables = [
+  coreMessages,
+  campaignMessages,
+  merchantMessages,
+  eventMessages,
+  voucherMessages,
+  redPacketMessages,
+  productMessages,
+  orderMessages,
+  customerMessages,
+] as const;
 
 type KeysOf<TTable> = TTable extends { en: Record<infer TKey, string> } ? TKey : never;
 export type MessageKey = KeysOf<(typeof tables)[number]>;

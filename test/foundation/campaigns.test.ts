@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientError } from "graphql-request";
 import {
+  CampaignByExternalIdDocument,
   CampaignDocument,
   CampaignsDocument,
   CreateCampaignDocument,
@@ -96,6 +97,11 @@ describe("campaigns", () => {
     await client.request(CreateCampaignDocument, { input: { name: "A", externalId: "crm-42" } });
     const { createCampaign } = await client.request(CreateCampaignDocument, { input: { name: "B", externalId: "crm-42" } });
     expect(createCampaign.userErrors[0]).toMatchObject({ code: "EXTERNAL_ID_TAKEN", field: ["externalId"] });
+
+    const { campaignByExternalId } = await client.request(CampaignByExternalIdDocument, { externalId: "crm-42" });
+    expect(campaignByExternalId).toMatchObject({ name: "A", externalId: "crm-42" });
+    const other = await test.client({ tenant: "someone-else" });
+    expect((await other.request(CampaignByExternalIdDocument, { externalId: "crm-42" })).campaignByExternalId).toBeNull();
   });
 
   it("rejects an oversized page", async () => {

@@ -11,6 +11,7 @@ import {
   VoucherJobDocument,
   VoucherModuleDocument,
   CreateCampaignDocument,
+  CustomersDocument,
 } from "../generated/graphql.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { connectSimulatedMerchant, type ConnectedMerchant } from "../support/merchants.js";
@@ -266,3 +267,26 @@ async function waitForJob(client: GraphQLClient, id: string) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+describe("customers", () => {
+  it("links a customer's vouchers and events", async () => {
+    const { tenant, marketer, merchant, batchId } = await setUpBatch("v-customer");
+    await marketer.request(SaveVoucherModuleDocument, { input: { pageId: "p", moduleKey: "m", batchId, popupKind: "MESSAGE", popupMessage: "ok" } });
+    const customer = await test.client({ tenant, roles: ["customer"], appid: merchant.appid, openid: "o-linked" });
+    await customer.request(ClaimVoucherDocument, { input: { pageId: "p", moduleKey: "m", requestId: "tap-linked-01" } });
+
+    const service = await test.client({ tenant, roles: ["service"] });
+    const { issueVouchers } = await service.request(IssueVouchersDocument, {
+      input: { batchId, customers: [{ appid: merchant.appid, openid: "o-mobile", mobile: "138 0013 8000" }], idempotencyKey: "mobile-run" },
+    });
+    await waitForJob(service, issueVouchers.job.id);
+
+    const linked = await marketer.request(CustomersDocument, { filter: { openid: "o-linked" } });
+    const node = linked.customers.edges[0]!.node;
+    expect(node.vouchers).toEqual([{ couponId: expect.any(String), status: "ISSUED", source: "PAGE" }]);
+    expect(node.events.edges.map((edge) => edge.node.type).sort()).toEqual(["VOUCHER_COLLECTED", "VOUCHER_ISSUED"]);
+
+    const byMobile = await marketer.request(CustomersDocument, { filter: { mobile: "+86 138" } });
+    expect(byMobile.customers.edges.map((edge) => edge.node.mobile)).toEqual(["+8613800138000"]);
+  });
+});

@@ -24,6 +24,11 @@ export async function findCampaignById(scope: TenantScope, id: string): Promise<
   return row;
 }
 
+export async function findCampaignByExternalId(scope: TenantScope, externalId: string): Promise<CampaignRow | undefined> {
+  const [row] = await scope.db.select().from(campaigns).where(scope.where(campaigns, eq(campaigns.externalId, externalId)));
+  return row;
+}
+
 export async function findCampaignsByIds(scope: TenantScope, ids: readonly string[]): Promise<CampaignRow[]> {
   if (ids.length === 0) return [];
   return scope.db

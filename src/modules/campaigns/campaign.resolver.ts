@@ -5,7 +5,7 @@ import { Audience } from "../../auth/auth-checker.js";
 import { parseGlobalId } from "../../graphql/relay/global-id.js";
 import { CampaignFilter, CreateCampaignInput, UpdateCampaignInput } from "./campaign.inputs.js";
 import { Campaign, CampaignConnection } from "./campaign.type.js";
-import { createCampaign, getCampaign, searchCampaigns, updateCampaign } from "./campaign.service.js";
+import { createCampaign, getCampaign, getCampaignByExternalId, searchCampaigns, updateCampaign } from "./campaign.service.js";
 import { findCampaignById } from "./campaign.repository.js";
 import { TenantScope } from "../../db/tenant-scope.js";
 
@@ -49,6 +49,12 @@ export class CampaignResolver {
   @Query(() => Campaign, { nullable: true })
   campaign(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string) {
     return getCampaign(ctx, id);
+  }
+
+  @Authorized([...Audience.staffRead, ...Audience.service])
+  @Query(() => Campaign, { nullable: true, description: "A campaign by its id in the wider marketing platform." })
+  campaignByExternalId(@Ctx() ctx: RequestContext, @Arg("externalId", () => String) externalId: string) {
+    return getCampaignByExternalId(ctx, externalId);
   }
 
   @Authorized(Audience.marketing)

@@ -7,6 +7,7 @@ import { userError, type UserError } from "../../graphql/user-error.js";
 import {
   countCampaigns,
   findCampaignById,
+  findCampaignByExternalId,
   insertCampaign,
   listCampaigns,
   updateCampaignRow,
@@ -25,6 +26,11 @@ export interface CampaignResult {
 
 export async function getCampaign(ctx: RequestContext, globalId: string): Promise<Campaign | null> {
   const row = await findCampaignById(tenantScope(ctx), parseGlobalId("Campaign", globalId));
+  return row ? Campaign.fromRow(row) : null;
+}
+
+export async function getCampaignByExternalId(ctx: RequestContext, externalId: string): Promise<Campaign | null> {
+  const row = await findCampaignByExternalId(tenantScope(ctx), externalId);
   return row ? Campaign.fromRow(row) : null;
 }
 
