@@ -2,12 +2,11 @@ import { eq } from "drizzle-orm";
 import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Audience } from "../../auth/auth-checker.js";
 import { tenantScope, type RequestContext } from "../../graphql/context.js";
-import { DomainError } from "../../graphql/errors.js";
 import { registerNodeType } from "../../graphql/node.resolver.js";
-import { UserError, userError } from "../../graphql/user-error.js";
+import { UserError } from "../../graphql/user-error.js";
 import { customerEvents } from "./customer-event.table.js";
 import { CustomerEvent, CustomerEventConnection } from "./customer-event.type.js";
-import { exportCustomerEvents, searchCustomerEvents } from "./customer-event.service.js";
+import { exportCustomerEventsPayload, searchCustomerEvents } from "./customer-event.service.js";
 import { CustomerSegment, SegmentAbsenceCondition, SegmentEventCondition } from "./customer-segment.type.js";
 import { findCustomerSegment } from "./customer-segment.service.js";
 import { CustomerEventFilter, CustomerEventOrderEnum, type CustomerEventOrder } from "./event-filter.inputs.js";
@@ -96,18 +95,6 @@ export class CustomerEventResolver {
     @Arg("orderBy", () => CustomerEventOrderEnum, { nullable: true, defaultValue: "OCCURRED_AT_DESC" })
     orderBy: CustomerEventOrder,
   ): Promise<ExportCustomerEventsPayload> {
-    try {
-      const result = await exportCustomerEvents(ctx, { filter, orderBy });
-      return { ...result, userErrors: [] };
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.category !== "BAD_USER_INPUT") throw error;
-      const field = typeof error.details["field"] === "string" ? error.details["field"].split(".") : undefined;
-      return {
-        csv: null,
-        rowCount: 0,
-        fileName: null,
-        userErrors: [userError(ctx, error.reason, error.messageKey, error.params, field)],
-      };
-    }
+    return exportCustomerEventsPayload(ctx, { filter, orderBy });
   }
 }

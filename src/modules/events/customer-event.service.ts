@@ -2,6 +2,7 @@ import type { SQL } from "drizzle-orm";
 import { tenantScope, type RequestContext } from "../../graphql/context.js";
 import { DomainError } from "../../graphql/errors.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/relay/pagination.js";
+import { userError, type UserError } from "../../graphql/user-error.js";
 import type { TenantScope } from "../../db/tenant-scope.js";
 import {
   countCustomerEvents,
@@ -139,6 +140,28 @@ export async function exportCustomerEvents(
 
   ctx.logger.info({ module: "events", rowCount }, "customer events exported");
   return { csv: chunks.join(""), rowCount, fileName: `customer-events-${now.toISOString().replace(/[:.]/g, "-")}.csv` };
+}
+
+/**
+ * The export as a mutation payload: filter and size problems the caller can fix come back as user errors
+ * (with the same codes the queries raise), everything else is thrown.
+ */
+export async function exportCustomerEventsPayload(
+  ctx: RequestContext,
+  input: { filter: CustomerEventFilter | null | undefined; orderBy: CustomerEventOrder | null | undefined },
+): Promise<{ csv: string | null; rowCount: number; fileName: string | null; userErrors: UserError[] }> {
+  try {
+    return { ...(await exportCustomerEvents(ctx, input)), userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.category !== "BAD_USER_INPUT") throw error;
+    const field = typeof error.details["field"] === "string" ? error.details["field"].split(".") : undefined;
+    return {
+      csv: null,
+      rowCount: 0,
+      fileName: null,
+      userErrors: [userError(ctx, error.reason, error.messageKey, error.params, field)],
+    };
+  }
 }
 
 /**
