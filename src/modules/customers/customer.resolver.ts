@@ -7,7 +7,7 @@ import { parseGlobalId, toGlobalId } from "../../graphql/relay/global-id.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/relay/pagination.js";
 import { customerEvents } from "../events/customer-event.table.js";
 import { CustomerEvent, CustomerEventConnection } from "../events/customer-event.type.js";
-import { voucherGrants } from "../vouchers/voucher.tables.js";
+import { customerLoaders } from "./customer.loaders.js";
 import { findCustomersByIds } from "./customer.repository.js";
 import { customers } from "./customer.table.js";
 import { Customer, CustomerConnection, CustomerFilter, CustomerVoucher } from "./customer.type.js";
@@ -57,38 +57,40 @@ export class CustomerResolver {
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
-    const scope = tenantScope(ctx);
     const size = pageSize(first);
-    const cursor = after ? decodeCursor(after) : undefined;
-    const afterCondition = cursor
-      ? or(
-          lt(customerEvents.occurredAt, new Date(cursor.key)),
-          and(eq(customerEvents.occurredAt, new Date(cursor.key)), lt(customerEvents.id, cursor.id)),
-        )
-      : undefined;
-    const own = eq(customerEvents.customerId, customer.rowId);
+    const cursorOf = (row: { occurredAt: Date; id: string }) => ({ key: row.occurredAt.toISOString(), id: row.id });
+    const loaders = customerLoaders(ctx);
+    const total = await loaders.eventCountByCustomerId.load(customer.rowId);
 
-    const [rows, [total]] = await Promise.all([
-      scope.db
-        .select()
-        .from(customerEvents)
-        .where(scope.where(customerEvents, own, afterCondition))
-        .orderBy(desc(customerEvents.occurredAt), desc(customerEvents.id))
-        .limit(size + 1),
-      scope.db.select({ total: count() }).from(customerEvents).where(scope.where(customerEvents, own)),
-    ]);
-    return toConnection(rows, size, total?.total ?? 0, cursor !== undefined, (row) => ({ key: row.occurredAt.toISOString(), id: row.id }), CustomerEvent.fromRow);
+    // The first page of many customers is batched; later pages are asked for one customer at a time.
+    if (!after) {
+      const rows = await loaders.latestEventsByCustomer.load(`${customer.rowId}:${size + 1}`);
+      return toConnection(rows, size, total, false, cursorOf, CustomerEvent.fromRow);
+    }
+
+    const scope = tenantScope(ctx);
+    const cursor = decodeCursor(after);
+    const rows = await scope.db
+      .select()
+      .from(customerEvents)
+      .where(
+        scope.where(
+          customerEvents,
+          eq(customerEvents.customerId, customer.rowId),
+          or(
+            lt(customerEvents.occurredAt, new Date(cursor.key)),
+            and(eq(customerEvents.occurredAt, new Date(cursor.key)), lt(customerEvents.id, cursor.id)),
+          ),
+        ),
+      )
+      .orderBy(desc(customerEvents.occurredAt), desc(customerEvents.id))
+      .limit(size + 1);
+    return toConnection(rows, size, total, true, cursorOf, CustomerEvent.fromRow);
   }
 
   @FieldResolver(() => [CustomerVoucher], { description: "Vouchers this platform sent to the customer, newest first (at most 100)." })
   async vouchers(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerVoucher[]> {
-    const scope = tenantScope(ctx);
-    const rows = await scope.db
-      .select()
-      .from(voucherGrants)
-      .where(scope.where(voucherGrants, eq(voucherGrants.customerId, customer.rowId)))
-      .orderBy(desc(voucherGrants.createdAt))
-      .limit(100);
+    const rows = await customerLoaders(ctx).vouchersByCustomerId.load(customer.rowId);
     return rows.map((row) => ({
       couponId: row.couponId,
       status: row.status,
