@@ -28,8 +28,8 @@ export interface CampaignActivityFeedOptions {
  * recorded the events has committed, with the campaign's row id (not its global id). It returns at once:
  * the counts are read and published in the background.
  *
- * Calls are coalesced per campaign: the first one publishes on the next tick, later ones at most once per
- * 250 ms, and the publication after the last call of a burst reads the counts after that call, so it
+ * Calls are coalesced per campaign: the first one publishes on the next tick, and later ones at most once
+ * per 250 ms. The publication after the last call of a burst reads the counts after that call, so it
  * carries the final counts.
  */
 export function notifyCampaignActivity(
@@ -81,7 +81,7 @@ export function createCampaignActivityFeed(options: CampaignActivityFeedOptions)
   }
 
   // Runs on the next tick after a quiet campaign is notified, then once per interval while notifications
-  // keep arriving; an interval without any drops the campaign's state.
+  // keep arriving. An interval without any notification drops the campaign's state.
   function onTimer(key: string, state: CampaignState): void {
     state.timer = undefined;
     if (!state.dirty) {

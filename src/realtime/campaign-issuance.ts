@@ -10,7 +10,7 @@ export interface IssuanceCounts {
   vouchersRedeemed: number;
 }
 
-/** What CAMPAIGN_ISSUANCE_UPDATED carries: plain JSON, so it can cross instances through Redis. */
+/** Payload of CAMPAIGN_ISSUANCE_UPDATED: plain JSON, so it can cross instances through Redis. */
 export interface CampaignIssuancePayload {
   tenantId: string;
   /** Row id of the campaign. */
@@ -25,7 +25,7 @@ export interface CampaignIssuancePayload {
   countedAt: string;
 }
 
-/** The version of a set of counts: every counted event adds one, and nothing ever subtracts. */
+/** Compute the version of a set of counts: every counted event adds one, and nothing ever subtracts. */
 export function issuanceVersion(counts: IssuanceCounts): number {
   return (
     counts.redPacketsIssued +

@@ -1,6 +1,6 @@
 import type { AppPubSub } from "./pubsub.js";
 
-/** What JOB_PROGRESS carries for one job. */
+/** Payload of JOB_PROGRESS for one job. */
 export interface JobProgressPayload {
   tenantId: string;
   /** Row id of the job. */

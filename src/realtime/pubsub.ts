@@ -6,7 +6,7 @@ import { connectRedisEventTarget } from "./redis-event-target.js";
 
 /**
  * Topics and their payloads. Publishing happens only after the transaction that produced the change has
- * committed, so a subscriber never sees a count the database does not hold. Payloads are plain JSON,
+ * committed, so a subscriber never receives a count the database does not hold. Payloads are plain JSON,
  * because with REDIS_URL set they travel between server instances as JSON text.
  */
 export interface Topics {

@@ -7,7 +7,7 @@ export interface RedisEventTarget {
   addEventListener(type: string, listener: Listener | null): void;
   removeEventListener(type: string, listener: Listener | null): void;
   dispatchEvent(event: Event): boolean;
-  /** Resolves once every command sent so far, SUBSCRIBE included, has been answered by Redis. */
+  /** Resolves once every command sent so far, SUBSCRIBE included, has completed on Redis. */
   whenSubscribed(): Promise<void>;
   close(): Promise<void>;
 }
@@ -24,7 +24,7 @@ const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
  * An EventTarget for @graphql-yoga/subscription whose events travel over Redis pub/sub, so every server
- * instance receives what any of them dispatches. Event details are sent as JSON. It holds two
+ * instance receives what any of them dispatches. Event details are sent as JSON. It uses two
  * connections, because a connection in subscriber mode cannot publish.
  *
  * Written here instead of using @graphql-yoga/redis-event-target 3.0.4 because that package has no

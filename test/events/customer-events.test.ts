@@ -40,8 +40,11 @@ const campaignGlobalId = (index: number) => toGlobalId("Campaign", data.campaign
 function byOrder(order: CustomerEventOrder) {
   const descending = order.endsWith("DESC") ? -1 : 1;
   const key = (row: CustomerEventRow) => (order.startsWith("AMOUNT") ? (row.amount ?? 0) : row.occurredAt.getTime());
-  return (left: CustomerEventRow, right: CustomerEventRow) =>
-    descending * (key(left) - key(right) || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  return (left: CustomerEventRow, right: CustomerEventRow) => {
+    const byKey = key(left) - key(right);
+    if (byKey !== 0) return descending * byKey;
+    return descending * (left.id < right.id ? -1 : 1);
+  };
 }
 
 function expectedRows(filter: CustomerEventFilter, order: CustomerEventOrder = "OCCURRED_AT_DESC"): CustomerEventRow[] {

@@ -10,6 +10,8 @@ import { customerEventKey, recordCustomerEvents, type CustomerEventInput } from 
 import type { CustomerEventType } from "../../src/modules/events/customer-event.table.js";
 import { notifyCampaignActivity } from "../../src/realtime/campaign-activity.js";
 import { publishJobProgress } from "../../src/realtime/job-progress.js";
+import { connectAppPubSub } from "../../src/realtime/pubsub.js";
+import { createLogger } from "../../src/logging/logger.js";
 import {
   CampaignIssuanceUpdatedDocument,
   CreateCampaignDocument,
@@ -212,5 +214,14 @@ describe("campaignIssuanceUpdated in one process", () => {
     } finally {
       await test.stop();
     }
+  });
+});
+
+describe("connectAppPubSub", () => {
+  it("fails when Redis is unreachable", async () => {
+    // Nothing listens on loopback port 6 (the unassigned port between echo and discard services).
+    await expect(connectAppPubSub({ redisUrl: "redis://127.0.0.1:6", logger: createLogger("silent") })).rejects.toThrow(
+      /^Redis at REDIS_URL could not be reached/,
+    );
   });
 });

@@ -6,9 +6,9 @@ import { findCampaignById } from "../campaigns/campaign.repository.js";
 import { loadIssuanceCounts } from "./campaign-stats.repository.js";
 
 /**
- * The stream behind `campaignIssuanceUpdated`: the current counts first, then every newer set published
- * for the campaign by any instance. A set is delivered only when its version is greater than the last
- * one delivered, so a set that arrives late from a slower instance cannot replace newer counts.
+ * Open the stream behind `campaignIssuanceUpdated`: the current counts first, then every newer set
+ * published for the campaign by any instance. A set is delivered only when its version is greater than
+ * the last one delivered, so a set that arrives late from a slower instance cannot replace newer counts.
  */
 export async function subscribeToCampaignIssuance(
   ctx: RequestContext,
@@ -53,9 +53,9 @@ export async function subscribeToCampaignIssuance(
 }
 
 /**
- * An iterator that yields `first`, then the values of `source` that `accept` keeps. Its return() stops
- * the source at once, even while a next() call is waiting, so an unsubscribing client releases its
- * listener immediately.
+ * Wrap `source` in an iterator that yields `first`, then the values of `source` that `accept` keeps. Its
+ * return() stops the source at once, even while a next() call is waiting, so an unsubscribing client
+ * releases its listener immediately.
  */
 function startWith<T>(
   first: T,

@@ -57,7 +57,7 @@ export const emptyCampaignTotals: CampaignTotals = {
 };
 
 /**
- * A campaign's issuance counts in one statement, so all of them come from the same snapshot. The
+ * Load a campaign's issuance counts in one statement, so all of them come from the same snapshot. The
  * (tenant_id, campaign_id, occurred_at) index keeps this to the campaign's own rows.
  */
 export async function loadIssuanceCounts(scope: TenantScope, campaignId: string): Promise<IssuanceCounts> {
@@ -68,7 +68,7 @@ export async function loadIssuanceCounts(scope: TenantScope, campaignId: string)
   return row ?? { ...emptyCampaignTotals };
 }
 
-/** Totals of several campaigns at once, keyed by campaign row id; campaigns without events are absent. */
+/** Load the totals of several campaigns at once, keyed by campaign row id; campaigns without events are absent. */
 export async function loadCampaignTotals(
   scope: TenantScope,
   campaignIds: readonly string[],
@@ -107,7 +107,7 @@ export interface CampaignDayRow {
   customersReached: number;
 }
 
-/** The latest `maxDays` local days that have events, newest first. */
+/** Load the latest `maxDays` local days that have events, newest first. */
 export async function loadCampaignDays(
   scope: TenantScope,
   input: { campaignId: string; timeZone: string; maxDays: number },

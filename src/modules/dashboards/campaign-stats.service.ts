@@ -29,7 +29,7 @@ export async function getCampaignStats(ctx: RequestContext, campaignRowId: strin
 }
 
 /**
- * The campaign's local days in the tenant's time zone, oldest first, from its first day with events to
+ * List the campaign's local days in the tenant's time zone, oldest first, from its first day with events to
  * its last, with days without events filled in as zeros. At most the latest `days` days are returned.
  */
 export async function getCampaignDays(ctx: RequestContext, campaignRowId: string, days: number): Promise<CampaignDayStats[]> {

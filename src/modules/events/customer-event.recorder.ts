@@ -39,7 +39,7 @@ export interface CustomerEventInput {
   attributes?: Record<string, unknown>;
 }
 
-/** The event key for an event caused by one business object: `<type>:<object id>`. */
+/** Build the event key of an event caused by one business object: `<type>:<object id>`. */
 export function customerEventKey(type: CustomerEventType, objectId: string): string {
   return `${type}:${objectId}`;
 }

@@ -13,9 +13,9 @@ interface SortSpec {
   orderBy(): SQL[];
   /** The condition for rows that come after a cursor position in this order. */
   after(position: { key: Date | number; id: string }): SQL;
-  /** How the sort key of a row is written into a cursor. */
+  /** Cursor form of a row's sort key. */
   cursorKey(row: CustomerEventRow): string | number;
-  /** How a cursor key is turned back into a sort key, or undefined when it has the wrong kind. */
+  /** Sort key read back from a cursor key, or undefined when the cursor key has the wrong kind. */
   parseKey(key: string | number): Date | number | undefined;
 }
 

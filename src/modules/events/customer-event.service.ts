@@ -143,8 +143,8 @@ export async function exportCustomerEvents(
 }
 
 /**
- * The export as a mutation payload: filter and size problems the caller can fix come back as user errors
- * (with the same codes the queries raise), everything else is thrown.
+ * Run the export for the mutation payload. Filter and size problems the caller can fix come back as user
+ * errors with the same codes the queries raise, and everything else is thrown.
  */
 export async function exportCustomerEventsPayload(
   ctx: RequestContext,
@@ -166,7 +166,7 @@ export async function exportCustomerEventsPayload(
 
 /**
  * Yield the CSV in pieces of up to EXPORT_BATCH_SIZE rows, read page by page in keyset order, so a
- * caller that can stream (a download route, a job writing a file) never holds more than one page.
+ * caller that can stream (a download route, a job writing a file) never keeps more than one page in memory.
  */
 export async function* customerEventCsv(
   scope: TenantScope,

@@ -19,7 +19,7 @@ export interface SegmentCustomerRow {
 }
 
 /**
- * The segment as a query: a CTE of customers with enough matching events, joined to customers and
+ * Build the segment query: a CTE of customers with enough matching events, joined to customers and
  * stripped of those with an event the didNot condition names. The NOT EXISTS probe runs on the
  * (tenant_id, customer_id, occurred_at) index, once per candidate.
  */

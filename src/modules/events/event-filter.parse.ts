@@ -89,7 +89,7 @@ function parseLevel(input: CustomerEventFilter, path: string): EventFilter {
   return parts.length === 1 ? parts[0]! : { kind: "and", filters: parts };
 }
 
-/** The values of a condition that offers equals and in, as one list. */
+/** Collect the values of a condition that offers equals and in into one list. */
 function equalsOrIn<T>(condition: { equals?: T | null; in?: T[] | null }, path: string): T[] {
   requireOneOperator(condition, ["equals", "in"], path);
   if (condition.equals !== undefined && condition.equals !== null) return [condition.equals];

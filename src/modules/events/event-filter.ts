@@ -67,7 +67,7 @@ const TRUE = sql`true`;
 
 /**
  * Compile a filter into a WHERE condition on customer_events. `now` fixes relative windows, so one
- * request sees one consistent window however many times it compiles the filter.
+ * request gets one consistent window however many times it compiles the filter.
  */
 export function compileEventFilter(filter: EventFilter, now: Date): SQL {
   switch (filter.kind) {

@@ -46,8 +46,8 @@ export interface StatsQuery {
 
 /**
  * Aggregate the matching events. Groups come first in the select list and are grouped and sorted by
- * position, because the time bucket takes the time zone as a bound parameter, and PostgreSQL does not
- * treat two expressions with separate parameters as the same GROUP BY expression.
+ * position. The time bucket takes the time zone as a bound parameter, and PostgreSQL does not treat two
+ * expressions with separate parameters as the same GROUP BY expression.
  */
 export async function aggregateCustomerEvents(scope: TenantScope, query: StatsQuery): Promise<StatsRow[]> {
   const selection: Record<string, SQL | PgColumn> = {};

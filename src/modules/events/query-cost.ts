@@ -15,7 +15,7 @@ import { unreachable, windowStart, type EventFilter } from "./event-filter.js";
  *   (tenant_id, campaign_id, occurred_at) index reads that campaign's rows only, so it may cover
  *   MAX_DAYS_PINNED_TO_CAMPAIGN. Beyond that the query is rejected (QUERY_TOO_EXPENSIVE).
  *
- * Fixed limits keep the answer the same on every run and driver. Planner row estimates vary with the
+ * Fixed limits give the same result on every run and driver. Planner row estimates vary with the
  * table statistics, so they are not used.
  */
 export const QUERY_COST_LIMITS = {
@@ -31,7 +31,7 @@ export interface TimeWindow {
 }
 
 /**
- * The span of occurred_at that every row matching the filter lies in, or undefined when the filter
+ * Find the span of occurred_at that every row matching the filter lies in, or undefined when the filter
  * sets no lower bound. Upper bounds past `now` are cut to `now`, because no event lies in the future.
  */
 export function scanWindow(filter: EventFilter, now: Date): TimeWindow | undefined {

@@ -4,7 +4,7 @@ import type { TenantScope } from "../../db/tenant-scope.js";
 import { tenants } from "../tenants/tenant.table.js";
 
 /**
- * The IANA time zone of the tenant's daily statistics: its own from the tenants table, or
+ * Find the IANA time zone of the tenant's daily statistics: its own from the tenants table, or
  * DEFAULT_TIME_ZONE when it has none. A stored zone that this runtime does not know is logged and
  * replaced by the default, so one bad row cannot break every statistic of the tenant.
  */

@@ -10,7 +10,7 @@ import {
   type CustomerEventType,
 } from "../../../src/modules/events/customer-event.table.js";
 
-/** A small deterministic random source (mulberry32), so every run generates the same data set. */
+/** Create a small deterministic random source (mulberry32), so every run generates the same data set. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -129,7 +129,7 @@ export async function insertEvents(db: Database, events: CustomerEventRow[]): Pr
   }
 }
 
-/** A single event row with defaults, for tests that place events by hand. */
+/** Build a single event row with defaults, for tests that place events by hand. */
 export function eventRow(
   tenantId: string,
   customer: GeneratedCustomer,

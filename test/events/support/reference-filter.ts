@@ -4,8 +4,8 @@ import { windowStart } from "../../../src/modules/events/event-filter.js";
 import type { CustomerEventFilter } from "../../generated/graphql.js";
 
 /**
- * The meaning of a CustomerEventFilter written out in plain TypeScript over rows in memory, so API
- * results can be checked against it instead of against numbers typed into the tests.
+ * Decide whether a row matches a CustomerEventFilter, written out in plain TypeScript over rows in memory,
+ * so API results can be checked against it instead of against numbers typed into the tests.
  */
 export function matchesFilter(row: CustomerEventRow, filter: CustomerEventFilter, now: Date): boolean {
   const checks: boolean[] = [];
