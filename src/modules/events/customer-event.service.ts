@@ -131,6 +131,8 @@ export async function exportCustomerEvents(
     );
   }
 
+  // NOTE: the whole CSV is built in memory for the mutation's response. Rows of the test data set average
+  // 410 bytes, so 50,000 rows make about 20 MB; a download route piping customerEventCsv would avoid that.
   const chunks: string[] = [];
   let rowCount = 0;
   for await (const chunk of customerEventCsv(scope, { where, order })) {
