@@ -11,6 +11,11 @@ import { findJob } from "../modules/jobs/job.repository.js";
 import { Job } from "../modules/jobs/job.type.js";
 import { findCustomersByIds } from "../modules/customers/customer.repository.js";
 import { Customer } from "../modules/customers/customer.type.js";
+import { findProductById } from "../modules/products/product.repository.js";
+import { Product } from "../modules/products/product.type.js";
+import { findOrderById } from "../modules/orders/order.repository.js";
+import { Order } from "../modules/orders/order.type.js";
+import { ORDER_EXPORT_JOB_KIND, toOrderExport } from "../modules/exports/order-export.service.js";
 import { requireActor, tenantScope, type RequestContext } from "./context.js";
 import { decodeGlobalId } from "./relay/global-id.js";
 import { Node } from "./relay/node.js";
@@ -41,6 +46,18 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Job: async (ctx, rowId) => {
     const row = await findJob(tenantScope(ctx), rowId);
     return row ? Job.fromRow(row) : null;
+  },
+  Product: async (ctx, rowId) => {
+    const row = await findProductById(tenantScope(ctx), rowId);
+    return row ? Product.fromRow(row, ctx.services.publicBaseUrl()) : null;
+  },
+  Order: async (ctx, rowId) => {
+    const row = await findOrderById(tenantScope(ctx), rowId);
+    return row ? Order.fromRow(row) : null;
+  },
+  OrderExport: async (ctx, rowId) => {
+    const row = await findJob(tenantScope(ctx), rowId);
+    return row?.kind === ORDER_EXPORT_JOB_KIND ? toOrderExport(ctx, row) : null;
   },
 };
 

@@ -10,6 +10,9 @@ import { CustomerEventResolver } from "../modules/events/customer-event.resolver
 import { CampaignStatsFieldResolver, CampaignStatsResolver } from "../modules/dashboards/campaign-stats.resolver.js";
 import { CampaignIssuanceResolver } from "../modules/dashboards/campaign-issuance.resolver.js";
 import { JobProgressResolver } from "../realtime/job-progress.resolver.js";
+import { ProductResolver } from "../modules/products/product.resolver.js";
+import { OrderResolver } from "../modules/orders/order.resolver.js";
+import { OrderExportResolver } from "../modules/exports/order-export.resolver.js";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -25,4 +28,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignStatsResolver,
   CampaignIssuanceResolver,
   JobProgressResolver,
+  ProductResolver,
+  OrderResolver,
+  OrderExportResolver,
 ];

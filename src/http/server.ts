@@ -15,6 +15,8 @@ import { authenticate, buildRequestContext, localeFrom, requestIdFrom } from "./
 import { requestStore } from "./request-store.js";
 import { attachWebSocketServer } from "./websocket.js";
 import type { NotificationRoutes } from "./notification-routes.js";
+import { productPictureRoutes } from "../modules/products/product-picture.js";
+import { orderExportDownloadRoutes } from "../modules/exports/download.routes.js";
 
 export interface HttpServer {
   url: string;
@@ -61,6 +63,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   await apollo.start();
 
   app.use(healthRoutes(services.database, options.isShuttingDown));
+  app.use("/product-pictures", productPictureRoutes(services.config.dataDir));
+  app.use("/exports", orderExportDownloadRoutes(services, verifier));
 
   // WeChat Pay signs the exact body bytes, so notification routes get the raw Buffer and no JSON parser
   // runs before them.

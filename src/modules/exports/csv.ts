@@ -1,0 +1,23 @@
+/** UTF-8 byte order mark, so spreadsheet programs read the file as UTF-8 and show Chinese text. */
+export const CSV_BOM = "\uFEFF";
+
+/** First characters that make a spreadsheet treat a cell as a formula (tab and CR too, as OWASP lists). */
+const FORMULA_STARTS = new Set(["=", "+", "-", "@", "\t", "\r"]);
+
+/**
+ * One CSV cell (RFC 4180). A value starting with = + - @ tab or CR gets a leading apostrophe, so a
+ * spreadsheet shows it as text instead of running it as a formula; this applies to every such value,
+ * numbers like +8613800001234 included.
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "";
+
+  let text = String(value);
+  if (text.length > 0 && FORMULA_STARTS.has(text[0]!)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV record, ended with CRLF. */
+export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
+  return `${values.map(csvCell).join(",")}\r\n`;
+}
