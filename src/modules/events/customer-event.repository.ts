@@ -8,6 +8,11 @@ const events = customerEvents;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True for a row id, so a forged cursor cannot reach PostgreSQL as an invalid uuid. */
+export function isRowId(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
 interface SortSpec {
   /** ORDER BY terms: the sort key, then the id that breaks ties. */
   orderBy(): SQL[];
@@ -87,7 +92,7 @@ export async function countCustomerEvents(scope: TenantScope, where: SQL): Promi
 
 /** Check a decoded cursor against the order it is used with; undefined when it belongs to another. */
 export function parseEventCursor(order: CustomerEventOrder, cursor: Cursor): { key: Date | number; id: string } | undefined {
-  if (!UUID_PATTERN.test(cursor.id)) return undefined;
+  if (!isRowId(cursor.id)) return undefined;
   const key = sortSpecs[order].parseKey(cursor.key);
   return key === undefined ? undefined : { key, id: cursor.id };
 }

@@ -13,7 +13,8 @@ import {
 } from "./customer-event.table.js";
 import type { IdField } from "./event-filter.js";
 
-function enumOf<const TValues extends readonly string[]>(values: TValues): { [K in TValues[number]]: K } {
+/** A GraphQL enum object whose keys and values are the given names. */
+export function enumOf<const TValues extends readonly string[]>(values: TValues): { [K in TValues[number]]: K } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [K in TValues[number]]: K };
 }
 

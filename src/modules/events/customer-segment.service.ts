@@ -1,6 +1,7 @@
 import { tenantScope, type RequestContext } from "../../graphql/context.js";
 import { DomainError } from "../../graphql/errors.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/relay/pagination.js";
+import { isRowId } from "./customer-event.repository.js";
 import { prepareEventFilter } from "./customer-event.service.js";
 import { parseRelativeWindow } from "./event-filter.parse.js";
 import { countSegment, listSegment, type SegmentCustomerRow, type SegmentQuery } from "./customer-segment.repository.js";
@@ -8,8 +9,6 @@ import { SegmentCustomer, type CustomerSegment, type SegmentAbsenceCondition, ty
 
 /** Largest accepted did.minCount. */
 export const MAX_MIN_COUNT = 1_000;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SegmentRequest {
   did: SegmentEventCondition;
@@ -64,7 +63,7 @@ export async function findCustomerSegment(ctx: RequestContext, request: SegmentR
 
 function parseSegmentCursor(after: string): string {
   const cursor = decodeCursor(after);
-  if (!UUID_PATTERN.test(cursor.id)) {
+  if (!isRowId(cursor.id)) {
     throw new DomainError("BAD_USER_INPUT", "INVALID_CURSOR", "error.invalidCursor", { cursor: after }, { field: "after" });
   }
   return cursor.id;

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { FenScalar } from "../../graphql/scalars/fen.js";
 import type { CustomerEventSource, CustomerEventType } from "./customer-event.table.js";
-import { CustomerEventSourceEnum, CustomerEventTypeEnum } from "./customer-event.type.js";
+import { CustomerEventSourceEnum, CustomerEventTypeEnum, enumOf } from "./customer-event.type.js";
 
 export const eventStatsGroups = [
   "HOUR",
@@ -24,9 +24,7 @@ export function isTimeBucket(group: EventStatsGroup): group is TimeBucket {
   return (timeBuckets as readonly string[]).includes(group);
 }
 
-export const EventStatsGroupEnum = Object.fromEntries(eventStatsGroups.map((group) => [group, group])) as {
-  [K in EventStatsGroup]: K;
-};
+export const EventStatsGroupEnum = enumOf(eventStatsGroups);
 registerEnumType(EventStatsGroupEnum, {
   name: "EventStatsGroup",
   description:
@@ -36,9 +34,7 @@ registerEnumType(EventStatsGroupEnum, {
 export const eventStatsMetrics = ["COUNT", "DISTINCT_CUSTOMERS", "SUM_AMOUNT"] as const;
 export type EventStatsMetric = (typeof eventStatsMetrics)[number];
 
-export const EventStatsMetricEnum = Object.fromEntries(eventStatsMetrics.map((metric) => [metric, metric])) as {
-  [K in EventStatsMetric]: K;
-};
+export const EventStatsMetricEnum = enumOf(eventStatsMetrics);
 registerEnumType(EventStatsMetricEnum, {
   name: "EventStatsMetric",
   description: "COUNT: events. DISTINCT_CUSTOMERS: different customers. SUM_AMOUNT: total amount in fen.",
