@@ -179,6 +179,7 @@ async function placeOrder(
         totalAmount: values.totalAmount,
         expiresAt,
         timeExpire: formatTimeExpire(expiresAt),
+        createdAt: now,
       });
       await recordOrderEvent(tx, order, { type: "ORDER_CREATED", objectId: order.id, occurredAt: now, amount: order.totalAmount });
       return { kind: "PLACED", order } as const;

@@ -4,6 +4,7 @@ import type { GraphQLClient } from "graphql-request";
 import { TenantScope } from "../../../src/db/tenant-scope.js";
 import { upsertCustomer } from "../../../src/modules/customers/customer.repository.js";
 import { customerEvents } from "../../../src/modules/events/customer-event.table.js";
+import { normalizeMobile } from "../../../src/modules/customers/mobile.js";
 import { CheckoutDocument, CreateProductDocument, type CheckoutInput, type CreateProductInput } from "../../generated/graphql.js";
 import type { TestApp } from "../../support/app.js";
 import { connectSimulatedMerchant, type ConnectedMerchant } from "../../support/merchants.js";
@@ -40,7 +41,11 @@ export interface Buyer {
 /** A customer of the shop on the merchant's official account, optionally with a known mobile number. */
 export async function newBuyer(test: TestApp, shop: Shop, mobile?: string): Promise<Buyer> {
   const openid = test.app.services.simulator!.customer.openid(shop.merchant.appid);
-  if (mobile) await upsertCustomer(new TenantScope(shop.tenant, test.app.services.db), { appid: shop.merchant.appid, openid, mobile });
+  if (mobile) {
+    const normalized = normalizeMobile(mobile);
+    if (!normalized) throw new Error(`${mobile} is not a mobile number`);
+    await upsertCustomer(new TenantScope(shop.tenant, test.app.services.db), { appid: shop.merchant.appid, openid, mobile: normalized });
+  }
   const client = await test.client({ tenant: shop.tenant, roles: ["customer"], appid: shop.merchant.appid, openid });
   return { openid, client };
 }
