@@ -16,11 +16,12 @@ import { assertLoopbackUrl, guardOutboundConnections } from "./support/loopback.
 import { formatScenario, markdownTable, type ScenarioReport } from "./support/report.js";
 import { FULL_SIZES, QUICK_SIZES } from "./support/sizes.js";
 import type { Scenario, ScenarioContext } from "./scenarios/scenario.js";
+import { readOverheadScenario } from "./scenarios/read-overhead.js";
 import { issuanceScenario } from "./scenarios/issuance.js";
 import { analyticsScenario } from "./scenarios/analytics.js";
 import { fanOutScenario } from "./scenarios/fan-out.js";
 
-const scenarios: Scenario[] = [issuanceScenario, analyticsScenario, fanOutScenario];
+const scenarios: Scenario[] = [readOverheadScenario, issuanceScenario, analyticsScenario, fanOutScenario];
 
 const { values } = parseArgs({
   options: {

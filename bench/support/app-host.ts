@@ -7,6 +7,7 @@ import { startBenchApp } from "./app.js";
 import { childOptions, failStartup, serveParent } from "./child-process.js";
 import { guardOutboundConnections } from "./loopback.js";
 import { MemorySampler } from "./memory.js";
+import { CpuProfiler } from "./profiler.js";
 import { recordGrantsAtRate, type RecordedGrantsInput } from "./recorded-grants.js";
 import { countStatements, postgresClientOf } from "./sql-counter.js";
 
@@ -31,6 +32,7 @@ try {
   });
   const statements = countStatements(postgresClientOf(bench.app.services.db));
   const memory = new MemorySampler();
+  const profiler = new CpuProfiler();
 
   serveParent(
     { url: bench.url } satisfies AppHostInfo,
@@ -39,6 +41,9 @@ try {
       "memory.read": () => memory.read(),
       "sql.reset": (record: boolean) => statements.reset(record),
       "sql.read": () => ({ count: statements.count(), statements: statements.statements() }),
+      "cpu.usage": () => process.cpuUsage(),
+      "profile.start": () => profiler.start(),
+      "profile.stop": () => profiler.stop(),
       "grants.record": (input: RecordedGrantsInput) => recordGrantsAtRate(bench.app.services, input),
     },
     () => bench.stop(),

@@ -11,7 +11,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Requests completed in the measured window. */
   requests: number;
+  /** Requests completed including the warm-up. */
+  allRequests: number;
   errors: number;
   firstError: string | undefined;
   /** Completed requests per second within the measured window. */
@@ -24,6 +27,7 @@ export interface LoadResult {
 export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let allRequests = 0;
   let firstError: string | undefined;
   let measuring = false;
 
@@ -36,6 +40,7 @@ export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
       const sentAt = performance.now();
       try {
         await options.send();
+        allRequests++;
         if (sentAt >= measureFrom) latencies.push(performance.now() - sentAt);
       } catch (error) {
         errors++;
@@ -51,6 +56,7 @@ export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
   const windowMs = performance.now() - measureFrom;
   return {
     requests: latencies.length,
+    allRequests,
     errors,
     firstError,
     throughput: measuring ? (latencies.length * 1000) / windowMs : 0,
