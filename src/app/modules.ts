@@ -9,6 +9,7 @@ import { PAYMENT_NOTIFICATION_KIND, REFUND_NOTIFICATION_KIND } from "../modules/
 import { paymentNotificationHandler, refundNotificationHandler } from "../modules/orders/order-notifications.js";
 import { SWEEP_INTERVAL_MS, sweepOrders } from "../modules/orders/order-sweeper.js";
 import { orderSettings } from "../modules/orders/order.settings.js";
+import { registerRedPackets } from "../modules/red-packets/register.js";
 import type { AppServices } from "./services.js";
 
 /** Batches are refreshed from WeChat Pay when their copy is older than this, in ms. */
@@ -27,4 +28,6 @@ export function registerModules(services: AppServices, notificationRoutes: Notif
   notificationRoutes.register(PAYMENT_NOTIFICATION_KIND, paymentNotificationHandler(services));
   notificationRoutes.register(REFUND_NOTIFICATION_KIND, refundNotificationHandler(services));
   services.maintenance.every("order-sweep", SWEEP_INTERVAL_MS, () => sweepOrders(services));
+
+  registerRedPackets(services, notificationRoutes);
 }

@@ -16,6 +16,10 @@ import { Product } from "../modules/products/product.type.js";
 import { findOrderById } from "../modules/orders/order.repository.js";
 import { Order } from "../modules/orders/order.type.js";
 import { ORDER_EXPORT_JOB_KIND, toOrderExport } from "../modules/exports/order-export.service.js";
+import { findRedPacketById } from "../modules/red-packets/red-packet.repository.js";
+import { toRedPacketNodes } from "../modules/red-packets/red-packet.service.js";
+import { findGrantById } from "../modules/red-packets/grant.repository.js";
+import { RedPacketGrant } from "../modules/red-packets/grant.type.js";
 import { requireActor, tenantScope, type RequestContext } from "./context.js";
 import { decodeGlobalId } from "./relay/global-id.js";
 import { Node } from "./relay/node.js";
@@ -58,6 +62,15 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   OrderExport: async (ctx, rowId) => {
     const row = await findJob(tenantScope(ctx), rowId);
     return row?.kind === ORDER_EXPORT_JOB_KIND ? toOrderExport(ctx, row) : null;
+  },
+  RedPacket: async (ctx, rowId) => {
+    const scope = tenantScope(ctx);
+    const row = await findRedPacketById(scope, rowId);
+    return row ? (await toRedPacketNodes(ctx, scope, [row]))[0]! : null;
+  },
+  RedPacketGrant: async (ctx, rowId) => {
+    const row = await findGrantById(tenantScope(ctx), rowId);
+    return row ? RedPacketGrant.fromRow(row, ctx.locale) : null;
   },
 };
 

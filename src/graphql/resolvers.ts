@@ -13,6 +13,10 @@ import { JobProgressResolver } from "../realtime/job-progress.resolver.js";
 import { ProductResolver } from "../modules/products/product.resolver.js";
 import { OrderResolver } from "../modules/orders/order.resolver.js";
 import { OrderExportResolver } from "../modules/exports/order-export.resolver.js";
+import { RedPacketResolver } from "../modules/red-packets/red-packet.resolver.js";
+import { RedPacketGrantResolver } from "../modules/red-packets/grant.resolver.js";
+import { RedPacketReportResolver } from "../modules/red-packets/report.resolver.js";
+import { FailureNoticeResolver } from "../modules/notices/failure-notice.resolver.js";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -31,4 +35,8 @@ export const resolvers: NonEmptyArray<Function> = [
   ProductResolver,
   OrderResolver,
   OrderExportResolver,
+  RedPacketResolver,
+  RedPacketGrantResolver,
+  RedPacketReportResolver,
+  FailureNoticeResolver,
 ];
