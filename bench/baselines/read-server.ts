@@ -1,5 +1,5 @@
 /**
- * Read baseline: a node:http handler in its own process that answers the orders dashboard with one
+ * Read baseline: a node:http handler in its own process that serves the orders dashboard from one
  * hand-written SQL statement and builds the same JSON as the GraphQL response, with no GraphQL, auth,
  * tenancy layer or DataLoaders.
  */

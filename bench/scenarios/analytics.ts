@@ -112,7 +112,7 @@ async function runAnalytics(context: ScenarioContext): Promise<ScenarioReport> {
   }
 }
 
-/** The hand-written equivalent: one GROUP BY over the campaign's events, days cut in the tenant's zone. */
+/** Run the hand-written equivalent: one GROUP BY over the campaign's events, days cut in the tenant's zone. */
 function baselineStats(sql: Parameters<typeof generateEvents>[0], campaignId: string, window: { from: string; to: string }) {
   return sql<StatsRow[]>`
     select date_trunc('day', occurred_at, ${TIME_ZONE}) as "bucketStart",

@@ -10,7 +10,7 @@ type ChildMessage =
 
 export interface BenchChild<TInfo> {
   pid: number;
-  /** What the process reported once it was ready, such as its listening port. */
+  /** Data the process sent with its ready message, such as its listening port. */
   info: TInfo;
   request<T = unknown>(op: string, args?: unknown): Promise<T>;
   /** Ask the process to stop cleanly; kill it if it has not exited after `timeoutMs`. */
@@ -22,9 +22,9 @@ const FROM_SOURCES = import.meta.url.endsWith(".ts");
 
 /**
  * Start an entry point of the benchmark in its own Node process, so that a server's CPU time and memory
- * can be measured apart from the load generator's. `entry` names the compiled .js file, as imports do;
- * when the benchmark runs from sources the .ts file runs through the same loader instead, whose
- * compiler then adds to the child's memory. `options` reaches the child as JSON.
+ * can be measured apart from the load generator's. `entry` names the compiled .js file, as imports do.
+ * When the benchmark runs from sources, the .ts file runs through the same loader instead, and the
+ * loader's compiler then adds to the child's memory. `options` reaches the child as JSON.
  */
 export function startBenchChild<TInfo>(entry: URL, options: unknown, readyTimeoutMs = 60_000): Promise<BenchChild<TInfo>> {
   const file = FROM_SOURCES ? fileURLToPath(entry).replace(/\.js$/, ".ts") : fileURLToPath(entry);
@@ -104,7 +104,7 @@ export function childOptions<T>(): T {
 }
 
 /**
- * In the child: answer the benchmark's requests with `handlers`, then report ready. The "stop" request
+ * In the child: serve the benchmark's requests with `handlers`, then report ready. The "stop" request
  * runs `onStop` and exits; a lost parent also ends the process, so no server outlives a benchmark.
  */
 export function serveParent(
@@ -136,7 +136,7 @@ export function serveParent(
 /** In the child: report a start-up failure to the benchmark and exit. */
 export function failStartup(error: unknown): void {
   const message: ChildMessage = { type: "fatal", message: (error as Error).stack ?? String(error) };
-  // Exit only once the message is out, or the benchmark sees a bare exit code instead of the reason.
+  // Exit only once the message is out, or the benchmark gets a bare exit code instead of the reason.
   if (process.send) process.send(message, () => process.exit(1));
   else process.exit(1);
 }

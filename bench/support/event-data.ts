@@ -1,13 +1,13 @@
 import type postgres from "postgres";
 
-/** Campaigns the generated events are spread over; the measured campaign holds one share of them. */
+/** Campaigns the generated events are spread over; the measured campaign contains one share of them. */
 export const EVENT_CAMPAIGNS = 10;
 /** Distinct customers the events are spread over. */
 export const EVENT_CUSTOMERS = 100_000;
 /** Days before `end` that the events cover. */
 export const EVENT_DAYS = 90;
 
-/** Rows per INSERT statement, so progress shows and no single statement holds everything in memory. */
+/** Rows per INSERT statement, so progress shows and no single statement keeps everything in memory. */
 const ROWS_PER_STATEMENT = 1_000_000;
 
 /**
@@ -50,8 +50,8 @@ export async function generateEvents(
 
 /**
  * Drop the indexes of customer_events other than its primary key and return their definitions. Building
- * an index once over all rows is many times faster than updating five of them row by row; the rebuilt
- * indexes have the same definitions, only freshly packed, as after a REINDEX.
+ * an index once over all rows is many times faster than updating five of them row by row. The rebuilt
+ * indexes have the same definitions and are only packed tighter, as after a REINDEX.
  */
 async function withoutSecondaryIndexes(sql: postgres.Sql): Promise<string[]> {
   const rows = await sql<{ name: string; definition: string }[]>`

@@ -15,7 +15,7 @@ export interface CpuShare {
 
 /**
  * Samples this process's JavaScript stacks with the V8 profiler and attributes the time to the package
- * or source folder whose function was running, so a report can say where the server spends its CPU.
+ * or source folder whose function was running, so a report can state where the server spends its CPU.
  */
 export class CpuProfiler {
   private session: Session | undefined;
