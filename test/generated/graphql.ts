@@ -514,7 +514,7 @@ export type RefundOrderInput = {
   requestId: string;
 };
 
-/** SUBMITTING until WeChat Pay responds, then its PROCESSING, SUCCESS, CLOSED or ABNORMAL, or REJECTED when it refused the refund. */
+/** SUBMITTING until WeChat Pay responds, then its PROCESSING, SUCCESS, CLOSED or ABNORMAL, or REJECTED when it rejected the refund. */
 export type RefundStatus =
   | 'ABNORMAL'
   | 'CLOSED'

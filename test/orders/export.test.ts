@@ -78,7 +78,7 @@ async function insertBulkOrders(): Promise<void> {
     from generate_series(1, ${BULK_ORDERS}) as g`);
 }
 
-/** A PostgreSQL array literal of plain words (uuids and openids need no quoting). */
+/** Build a PostgreSQL array literal of plain words (uuids and openids need no quoting). */
 function arrayLiteral(values: string[]): string {
   return `{${values.join(",")}}`;
 }

@@ -20,7 +20,7 @@ afterAll(async () => {
   await test?.stop();
 });
 
-/** A paid order of `price` fen. */
+/** Place and pay an order of `price` fen. */
 async function paidOrder(price = 5900, couponId?: () => Promise<string>) {
   const productId = await createProduct(shop, { price, stock: 5 });
   const buyer = await newBuyer(test, shop);

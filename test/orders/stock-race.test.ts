@@ -47,9 +47,9 @@ describe("stock race", () => {
     });
 
     const placed = results.filter((result) => result.order !== null);
-    const refused = results.flatMap((result) => result.userErrors.map((error) => error.code));
+    const rejections = results.flatMap((result) => result.userErrors.map((error) => error.code));
     expect(placed).toHaveLength(10);
-    expect(refused).toEqual(Array.from({ length: 90 }, () => "OUT_OF_STOCK"));
+    expect(rejections).toEqual(Array.from({ length: 90 }, () => "OUT_OF_STOCK"));
     expect(lowest).toBeGreaterThanOrEqual(0);
 
     const simulator = test.app.services.simulator!;

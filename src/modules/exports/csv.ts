@@ -1,13 +1,13 @@
 /** UTF-8 byte order mark, so spreadsheet programs read the file as UTF-8 and show Chinese text. */
 export const CSV_BOM = "\uFEFF";
 
-/** First characters that make a spreadsheet treat a cell as a formula (tab and CR too, as OWASP lists). */
+/** First characters that make a spreadsheet treat a cell as a formula, or start one (tab and CR). */
 const FORMULA_STARTS = new Set(["=", "+", "-", "@", "\t", "\r"]);
 
 /**
- * One CSV cell (RFC 4180). A value starting with = + - @ tab or CR gets a leading apostrophe, so a
- * spreadsheet shows it as text instead of running it as a formula; this applies to every such value,
- * numbers like +8613800001234 included.
+ * Render one CSV cell (RFC 4180). A value starting with = + - @ tab or CR gets a leading apostrophe, so
+ * a spreadsheet shows it as text instead of running it as a formula. Numbers such as +8613800001234 get
+ * it too.
  */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "";
@@ -17,7 +17,7 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One CSV record, ended with CRLF. */
+/** Render one CSV record, ended with CRLF. */
 export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }

@@ -3,7 +3,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 /** How long a download link works after it is handed out. */
 export const DOWNLOAD_LINK_TTL_MS = 15 * 60_000;
 
-/** The HMAC key for download links, derived from SECRETS_KEY so that it needs no setting of its own. */
+/** Derive the HMAC key for download links from SECRETS_KEY, so that it needs no setting of its own. */
 function linkKey(secretsKey: Buffer): Buffer {
   return Buffer.from(hkdfSync("sha256", secretsKey, Buffer.alloc(0), "order-export-download-link", 32));
 }
@@ -13,8 +13,8 @@ function signatureOf(secretsKey: Buffer, tenantId: string, exportId: string, exp
 }
 
 /**
- * A signed path for downloading an export: bound to the tenant and the export, and valid until
- * `expiresAt` (whole seconds). The download still needs a bearer token of the same tenant.
+ * Sign a path for downloading an export, bound to the tenant and the export and valid until `expiresAt`
+ * (whole seconds). The download still needs a bearer token of the same tenant.
  */
 export function signDownloadPath(secretsKey: Buffer, tenantId: string, exportId: string, now: Date): { path: string; expiresAt: Date } {
   const expires = Math.floor((now.getTime() + DOWNLOAD_LINK_TTL_MS) / 1000);

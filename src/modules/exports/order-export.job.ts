@@ -32,7 +32,7 @@ export function exportFileName(job: Pick<JobRow, "id">, format: OrderExportPaylo
 }
 
 /**
- * Write the orders an export asks for to DATA_DIR/exports, a batch at a time by keyset paging in the
+ * Write the orders an export requests to DATA_DIR/exports, a batch at a time by keyset paging in the
  * export's sort order, so memory stays flat however many orders there are. The file is written under a
  * temporary name and renamed when complete, with its row count and SHA-256 as the job's result. A job
  * interrupted by shutdown starts its file again when resumed.

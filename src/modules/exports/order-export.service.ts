@@ -23,7 +23,7 @@ export interface ExportOrdersInputValues {
   requestId: string;
 }
 
-/** What an export job carries: everything needed to write the file without the request. */
+/** Payload of an export job: everything needed to write the file without the request. */
 export interface OrderExportPayload {
   format: ExportFormat;
   query: Record<string, unknown>;
@@ -72,7 +72,7 @@ export async function getOrderExport(ctx: RequestContext, globalId: string): Pro
   return job?.kind === ORDER_EXPORT_JOB_KIND ? toOrderExport(ctx, job) : null;
 }
 
-/** The export as the API shows it, with a freshly signed download link once the file is ready. */
+/** Convert an export job to its API type, with a freshly signed download link once the file is ready. */
 export function toOrderExport(ctx: RequestContext, job: JobRow): OrderExport {
   if (job.status !== "SUCCEEDED") return OrderExport.fromRow(job, null);
   const signed = signDownloadPath(ctx.services.secretsKey, job.tenantId, job.id, ctx.services.now());
@@ -83,7 +83,7 @@ function sameRequest(stored: OrderExportPayload, requested: OrderExportPayload):
   return stored.format === requested.format && JSON.stringify([stored.query, stored.sort]) === JSON.stringify([requested.query, requested.sort]);
 }
 
-/** The tenant's own time zone, or DEFAULT_TIME_ZONE; export files show times in it. */
+/** Read the time zone that export files show times in: the tenant's own, else DEFAULT_TIME_ZONE. */
 async function tenantTimeZone(ctx: RequestContext, scope: TenantScope): Promise<string> {
   const [row] = await scope.db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, scope.tenantId));
   const zone = row?.timeZone;

@@ -9,9 +9,9 @@ export const ExportFormatEnum = Object.fromEntries(exportFormats.map((format) =>
 registerEnumType(ExportFormatEnum, { name: "ExportFormat", description: "CSV (UTF-8 with a byte order mark) or XLSX." });
 
 export const ExportStatusEnum = Object.fromEntries(jobStatuses.map((status) => [status, status])) as { [K in JobStatus]: K };
-registerEnumType(ExportStatusEnum, { name: "ExportStatus", description: "Where a background export stands." });
+registerEnumType(ExportStatusEnum, { name: "ExportStatus", description: "Status of a background export job." });
 
-/** What an export job stores as its result once the file is complete. */
+/** Result an export job stores once the file is complete. */
 export interface OrderExportResult {
   fileName: string;
   format: ExportFormat;

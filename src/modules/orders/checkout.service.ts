@@ -121,7 +121,7 @@ function validateCheckoutInput(ctx: RequestContext, input: CheckoutInputValues):
   return errors;
 }
 
-/** The campaign the order counts for: the one the page names, else the product's. */
+/** Find the campaign the order counts for: the one the page names, else the product's. */
 async function resolveCampaign(ctx: RequestContext, scope: TenantScope, campaignId: string | null | undefined, product: ProductRow): Promise<string | null> {
   if (!campaignId) return product.campaignId;
   const row = await findCampaignById(scope, parseGlobalId("Campaign", campaignId, "campaignId"));
@@ -192,7 +192,7 @@ async function placeOrder(
   }
 }
 
-/** Answer a checkout repeated with a requestId that already has an order. */
+/** Respond to a checkout repeated with a requestId that already has an order. */
 async function resumeCheckout(
   ctx: RequestContext,
   scope: TenantScope,

@@ -5,9 +5,9 @@ import { merchantAccounts, type MerchantAccountRow } from "../merchants/merchant
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The merchant account a notification URL names, whichever tenant owns it. Notification routes carry
- * no token, so the account row (and through it the tenant) is the only way in; every later query is
- * scoped to that row's tenant.
+ * Find the merchant account a notification URL names, whichever tenant owns it. Notification routes
+ * carry no token, so the account row is the only way to the tenant. Every later query is scoped to
+ * that row's tenant.
  */
 export async function findMerchantAccountForNotification(db: Database, accountRowId: string): Promise<MerchantAccountRow | undefined> {
   if (!UUID_PATTERN.test(accountRowId)) return undefined;

@@ -33,8 +33,8 @@ async function verify(services: AppServices, input: Parameters<NotificationHandl
 }
 
 /**
- * TRANSACTION.SUCCESS: mark the order paid. Answering 2xx tells WeChat Pay to stop retrying, so a
- * payment that does not match its order gets a 500: it is logged, left unapplied, and retried.
+ * Handle TRANSACTION.SUCCESS by marking the order paid. A 2xx response stops WeChat Pay's retries, so a
+ * payment that does not match its order gets a 500 and is logged, left unapplied and retried.
  */
 export function paymentNotificationHandler(services: AppServices): NotificationHandler {
   return async (input) => {
@@ -49,7 +49,7 @@ export function paymentNotificationHandler(services: AppServices): NotificationH
   };
 }
 
-/** REFUND.SUCCESS, REFUND.CLOSED and REFUND.ABNORMAL: move the refund and the order on. */
+/** Handle REFUND.SUCCESS, REFUND.CLOSED and REFUND.ABNORMAL by moving the refund and the order on. */
 export function refundNotificationHandler(services: AppServices): NotificationHandler {
   return async (input) => {
     const verified = await verify(services, input, REFUND_NOTIFICATION_KIND);

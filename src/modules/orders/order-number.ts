@@ -14,14 +14,14 @@ function randomDigits(length: number): string {
 }
 
 /**
- * A new out_trade_no: the time and 12 random digits, 26 characters. The random part makes a collision
- * within one second one in 10^12; the unique index on orders.order_no rejects one anyway.
+ * Make a new out_trade_no of 26 digits: the time and 12 random digits. Two orders in the same second
+ * collide with a chance of one in 10^12, and the unique index on orders.order_no rejects a collision.
  */
 export function newOrderNo(at: Date): string {
   return `${compactTime(at)}${randomDigits(12)}`;
 }
 
-/** A new out_refund_no: R, the time and 12 random digits. */
+/** Make a new out_refund_no: R, the time and 12 random digits. */
 export function newRefundNo(at: Date): string {
   return `R${compactTime(at)}${randomDigits(12)}`;
 }

@@ -41,7 +41,7 @@ export function toOrderQuery(filter: OrderFilter): OrderQuery {
   return query;
 }
 
-/** The filter as plain JSON, to store in an export job's payload. */
+/** Convert a query to plain JSON, to store in an export job's payload. */
 export function serializeOrderQuery(query: OrderQuery): Record<string, unknown> {
   return {
     ...query,

@@ -26,10 +26,10 @@ export interface SweepReport {
 }
 
 /**
- * One pass of order maintenance over every tenant: expire unpaid orders whose time is up (closing them
- * at WeChat Pay and releasing their stock), resubmit refunds whose outcome is unknown, query refunds
- * that stay PROCESSING, and start the refunds of late payments that found no stock. A key lease lets
- * only one server instance sweep at a time.
+ * Run one pass of order maintenance over every tenant. It expires unpaid orders whose time is up
+ * (closing them at WeChat Pay and releasing their stock) and resubmits refunds whose outcome is unknown.
+ * It also queries refunds that stay PROCESSING and starts the refunds of late payments that found no
+ * stock. A key lease lets only one server instance sweep at a time.
  */
 export async function sweepOrders(services: AppServices): Promise<SweepReport> {
   return withKeyLease(
@@ -64,9 +64,9 @@ export async function sweepOrders(services: AppServices): Promise<SweepReport> {
 }
 
 /**
- * Run `handle` over each batch `load` returns, one row at a time, while batches come back full. Each
- * row is handled at most once per sweep. A row whose handling fails is logged and left for the next
- * sweep, so one broken merchant account cannot stall the others.
+ * Run `handle` over each batch `load` returns, one row at a time, while batches come back full and
+ * hold rows not handled yet in this sweep. A row whose handling throws is logged and left for the next
+ * sweep, so one broken merchant account does not stop the others.
  */
 async function inRounds<TRow extends { id: string; tenantId: string }>(
   services: AppServices,
@@ -91,11 +91,10 @@ async function inRounds<TRow extends { id: string; tenantId: string }>(
 }
 
 /**
- * Expire one unpaid order. It is closed at WeChat Pay first, so no payment can start after the stock
- * is released. When closing fails for another reason than "already paid", the order is expired anyway:
- * WeChat Pay stops taking payment at time_expire, which is the same instant, and a payment that still
- * arrives (clocks differ) is reconciled by applyPaidTransaction as paid after expiry.
- * Returns true when the order was expired.
+ * Expire one unpaid order and return true when it was expired. The order is closed at WeChat Pay
+ * first, so no payment can start after the stock is released. When closing fails for a reason other
+ * than ORDERPAID, the order is expired anyway, because WeChat Pay stops taking payment at time_expire,
+ * the same instant. A payment that still arrives (clocks differ) is applied as paid after expiry.
  */
 export async function expireOrder(services: AppServices, tenantId: string, orderId: string): Promise<boolean> {
   const scope = new TenantScope(tenantId, services.db);

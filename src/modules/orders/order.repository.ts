@@ -56,7 +56,7 @@ function sortColumn(field: OrderSortField) {
   return field === "CREATED_AT" ? orders.createdAt : orders.totalAmount;
 }
 
-/** The sort key of a row, as its cursor carries it. */
+/** Build the cursor of a row from its sort key and id. */
 export function orderCursorOf(row: OrderRow, sort: OrderSort): Cursor {
   return { key: sort.field === "CREATED_AT" ? row.createdAt.toISOString() : row.totalAmount, id: row.id };
 }
@@ -78,7 +78,7 @@ function invalidCursor(after: Cursor): DomainError {
 }
 
 /**
- * One page of orders in the given order, after `after`; ties on the sort key are broken by id, so
+ * List one page of orders in the given order, after `after`. Ties on the sort key are broken by id, so
  * paging (and the export, which pages the same way) never skips or repeats a row.
  */
 export async function listOrderRows(
@@ -128,7 +128,7 @@ export async function insertOrder(scope: TenantScope, values: OrderValues): Prom
   return row!;
 }
 
-/** The order, locked until the transaction ends, so concurrent notifications apply one after another. */
+/** Lock the order until the transaction ends, so concurrent notifications apply one after another. */
 export async function lockOrderById(scope: TenantScope, id: string): Promise<OrderRow | undefined> {
   const [row] = await scope.db.select().from(orders).where(scope.where(orders, eq(orders.id, id))).for("update");
   return row;

@@ -16,7 +16,7 @@ export async function getOrder(ctx: RequestContext, globalId: string): Promise<O
   return row ? Order.fromRow(row) : null;
 }
 
-/** One page of the tenant's orders matching the filter, with the total over all pages. */
+/** Find one page of the tenant's orders matching the filter, with the total over all pages. */
 export async function searchOrders(
   ctx: RequestContext,
   filter: OrderFilter,
@@ -35,8 +35,8 @@ export async function searchOrders(
 }
 
 /**
- * The page reports that the customer finished paying. The page's word proves nothing, so WeChat Pay is
- * asked for the order's state and only its answer is applied. Returns the order as it then stands.
+ * Check an order the page reports as paid. The page's report proves nothing, so WeChat Pay is queried
+ * for the order's state and only its response is applied. Returns the order as it then stands.
  */
 export async function confirmPayment(ctx: RequestContext, globalId: string): Promise<{ order: Order | null; userErrors: UserError[] }> {
   const actor = requireActor(ctx);

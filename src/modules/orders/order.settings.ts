@@ -1,11 +1,11 @@
 import { readEnvironment } from "../../config/environment.js";
 
 export interface OrderSettings {
-  /** How long a checkout holds stock waiting for payment; also the time_expire given to WeChat Pay. */
+  /** Seconds a checkout reserves stock waiting for payment, which is also the time_expire given to WeChat Pay. */
   paymentTimeoutSeconds: number;
 }
 
-/** Default time an unpaid order holds its stock: 15 minutes. */
+/** Default time an unpaid order keeps its stock reserved: 15 minutes. */
 export const DEFAULT_PAYMENT_TIMEOUT_SECONDS = 900;
 
 /**
@@ -21,7 +21,7 @@ export function readOrderSettings(env: NodeJS.ProcessEnv): OrderSettings {
 
 let current: OrderSettings | undefined;
 
-/** The settings of this process, read from its environment on first use. */
+/** Return the settings of this process, read from its environment on first use. */
 export function orderSettings(): OrderSettings {
   current ??= readOrderSettings(process.env);
   return current;

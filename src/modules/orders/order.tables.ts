@@ -119,8 +119,8 @@ export const orderPromotions = pgTable(
 export type OrderPromotionRow = typeof orderPromotions.$inferSelect;
 
 /**
- * Lifecycle of a refund; see refund-status.ts.
- * - SUBMITTING: stored, WeChat Pay's answer not known yet; resubmitted with the same out_refund_no.
+ * Lifecycle of a refund; see order-status.ts for the allowed transitions.
+ * - SUBMITTING: stored, WeChat Pay's response not known yet; resubmitted with the same out_refund_no.
  * - PROCESSING: accepted by WeChat Pay.
  * - SUCCESS, CLOSED, ABNORMAL: WeChat Pay's final states (ABNORMAL needs the merchant's attention).
  * - REJECTED: WeChat Pay refused the request; nothing was refunded.

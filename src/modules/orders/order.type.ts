@@ -28,7 +28,7 @@ registerEnumType(OrderStatusEnum, {
 export const RefundStatusEnum = enumOf(refundStatuses);
 registerEnumType(RefundStatusEnum, {
   name: "RefundStatus",
-  description: "SUBMITTING until WeChat Pay answers; then WeChat Pay's PROCESSING, SUCCESS, CLOSED or ABNORMAL, or REJECTED.",
+  description: "SUBMITTING until WeChat Pay responds, then its PROCESSING, SUCCESS, CLOSED or ABNORMAL, or REJECTED when it rejected the refund.",
 });
 
 @ObjectType({ description: "A voucher deduction of a payment, from WeChat Pay's promotion_detail." })

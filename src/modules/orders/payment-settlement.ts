@@ -15,7 +15,7 @@ import { insertPromotions, lockOrderByNo, updateOrderRow } from "./order.reposit
 import type { OrderRow } from "./order.tables.js";
 import { startAutomaticRefund } from "./refund.service.js";
 
-/** How a reported payment was applied to the local order. */
+/** Outcome of applying a reported payment to the local order. */
 export type SettlementOutcome =
   | { kind: "PAID"; order: OrderRow }
   /** The order had expired; its stock was available again and is taken for it. */
@@ -104,15 +104,16 @@ async function markPaid(
     if (redeemed) campaignIds.add(redeemed);
   }
 
-  const kind = !late ? "PAID" : stockHeld ? "PAID_AFTER_EXPIRY" : "STOCK_SHORTFALL";
+  let kind: "PAID" | "PAID_AFTER_EXPIRY" | "STOCK_SHORTFALL" = "PAID";
+  if (late) kind = stockHeld ? "PAID_AFTER_EXPIRY" : "STOCK_SHORTFALL";
   return { outcome: { kind, order: paid }, campaignIds: [...campaignIds] };
 }
 
 /**
- * Record a voucher used in the payment. The voucher module counts it against its batch when this
- * platform issued it; the VOUCHER_REDEEMED event is then written with the same key either way, so a
- * voucher redeemed on this order is recorded once, whether the payment or COUPON.USE reports it first.
- * Returns the campaign to refresh, if any.
+ * Record a voucher used in the payment and return the campaign to refresh, if any. The voucher module
+ * counts it against its batch when this platform issued it. The VOUCHER_REDEEMED event is then written
+ * with the voucher module's key either way, so the redemption is recorded once, whether the payment or
+ * COUPON.USE reports it first.
  */
 async function recordRedemption(tx: TenantScope, order: OrderRow, promotion: PromotionDetail, paidAt: Date, logger: Logger): Promise<string | null> {
   const redemption = await recordVoucherRedemption(

@@ -39,7 +39,7 @@ export interface RefundResult {
   userErrors: UserError[];
 }
 
-/** What WeChat Pay reported about a refund, from its answer, a query or a notification. */
+/** Refund state as WeChat Pay reported it, in a response, a query or a notification. */
 export interface RefundReport {
   status: Exclude<RefundStatus, "SUBMITTING">;
   refundId?: string;
@@ -56,9 +56,9 @@ type RecordOutcome =
   | { kind: "EXCEEDS_PAID"; order: OrderRow; refundable: number };
 
 /**
- * Refund part or all of a paid order. The refund row, with its out_refund_no, is stored before WeChat
- * Pay is called; the order row is locked meanwhile, so concurrent refunds can never add up to more
- * than the order's amount.total. Repeating a requestId returns that refund instead of a new one.
+ * Refund part or all of a paid order. The refund row, with its out_refund_no, is stored under the
+ * order's row lock before WeChat Pay is called, so concurrent refunds never add up to more than the
+ * order's amount.total. Repeating a requestId returns that refund instead of a new one.
  */
 export async function refundOrder(ctx: RequestContext, input: RefundOrderInputValues): Promise<RefundResult> {
   const userErrors = validateRefundInput(ctx, input);
@@ -143,7 +143,7 @@ async function recordRefund(
 }
 
 /**
- * Send a stored refund to WeChat Pay and apply the answer. The body is rebuilt from the stored rows,
+ * Send a stored refund to WeChat Pay and apply the response. The body is rebuilt from the stored rows,
  * so a resubmission after an unknown outcome repeats it exactly, as WeChat Pay requires for the same
  * out_refund_no. An unknown outcome leaves the refund SUBMITTING for the order sweeper.
  */

@@ -16,8 +16,8 @@ const CONTENT_TYPES: Record<string, PictureContentType> = { jpg: "image/jpeg", p
 const STORED_FILE_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp|gif)$/;
 
 /**
- * The picture type named by the file's first bytes (its magic number), or undefined for anything that
- * is not a JPEG, PNG, WebP or GIF. The type a client claims is never trusted.
+ * Detect the picture type from the file's first bytes (its magic number). Returns undefined for
+ * anything that is not a JPEG, PNG, WebP or GIF, whatever type the client claims.
  */
 export function sniffPictureType(bytes: Buffer): PictureContentType | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";

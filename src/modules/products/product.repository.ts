@@ -26,7 +26,7 @@ function filterConditions(query: ProductQuery): (SQL | undefined)[] {
   ];
 }
 
-/** A product that has not been deleted. */
+/** Find a product that has not been deleted. */
 export async function findProductById(scope: TenantScope, id: string): Promise<ProductRow | undefined> {
   const [row] = await scope.db
     .select()
@@ -84,8 +84,9 @@ export async function insertProduct(scope: TenantScope, values: ProductValues): 
 }
 
 /**
- * Apply changes to an undeleted product. A stock delta is added in the same statement and only when
- * the result stays at or above zero; undefined means no such product or the stock would go negative.
+ * Apply changes to an undeleted product. A stock delta is added in the same statement, and only when
+ * the result stays at or above zero. Returns undefined when there is no such product or the stock would
+ * go negative.
  */
 export async function updateProductRow(
   scope: TenantScope,

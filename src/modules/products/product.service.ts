@@ -73,7 +73,7 @@ export async function searchProducts(ctx: RequestContext, filter: ProductFilter,
   );
 }
 
-/** The on-sale products among `ids`, in the order asked; others (off sale, deleted, unknown) are left out. */
+/** Load the on-sale products among `ids` in the requested order, leaving out off-sale, deleted and unknown ones. */
 export async function getPageProducts(ctx: RequestContext, ids: string[]): Promise<PageProduct[]> {
   if (ids.length > MAX_MODULE_PRODUCTS) {
     throw new DomainError("BAD_USER_INPUT", "TOO_MANY_IDS", "product.tooManyItems", { field: "ids", max: MAX_MODULE_PRODUCTS, count: ids.length }, { field: "ids" });

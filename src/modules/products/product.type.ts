@@ -19,7 +19,7 @@ export class ProductAttributeType {
   value!: string;
 }
 
-/** The picture address a client shows: the external URL, or where this server serves the upload. */
+/** Return the picture address a client shows: the external URL, or where this server serves the upload. */
 export function pictureUrlOf(row: Pick<ProductRow, "pictureUrl" | "pictureFile">, publicBaseUrl: string): string | null {
   if (row.pictureFile) return storedPictureUrl(publicBaseUrl, row.pictureFile);
   return row.pictureUrl;

@@ -16,7 +16,7 @@ export interface Shop {
   merchant: ConnectedMerchant;
 }
 
-/** A tenant with a connected simulated merchant account, and its admin and marketer clients. */
+/** Open a tenant with a connected simulated merchant account, and its admin and marketer clients. */
 export async function openShop(test: TestApp, tenant = `shop-${randomUUID().slice(0, 8)}`): Promise<Shop> {
   const admin = await test.client({ tenant, roles: ["admin"] });
   const marketer = await test.client({ tenant, roles: ["marketer"] });
@@ -38,7 +38,7 @@ export interface Buyer {
   client: GraphQLClient;
 }
 
-/** A customer of the shop on the merchant's official account, optionally with a known mobile number. */
+/** Make a customer of the shop on the merchant's official account, optionally with a known mobile number. */
 export async function newBuyer(test: TestApp, shop: Shop, mobile?: string): Promise<Buyer> {
   const openid = test.app.services.simulator!.customer.openid(shop.merchant.appid);
   if (mobile) {
@@ -71,7 +71,7 @@ export async function pay(test: TestApp, shop: Shop, orderNo: string, couponId?:
   await simulator.notifications.waitForIdle();
 }
 
-/** The tenant's customer events of one type, oldest first. */
+/** Read the tenant's customer events of one type, oldest first. */
 export async function eventsOf(test: TestApp, tenant: string, type: (typeof customerEvents.$inferSelect)["type"]) {
   return test.app.services.db
     .select()
@@ -80,7 +80,7 @@ export async function eventsOf(test: TestApp, tenant: string, type: (typeof cust
     .orderBy(asc(customerEvents.occurredAt));
 }
 
-/** A clock that tests move forward to cross expiry deadlines; the simulator keeps real time. */
+/** Make a clock that tests move forward to cross expiry deadlines, while the simulator keeps real time. */
 export function movableClock() {
   let offsetMs = 0;
   return {
@@ -91,7 +91,7 @@ export function movableClock() {
   };
 }
 
-/** The simulator's copy of an order. */
+/** Find the simulator's copy of an order. */
 export function remoteOrder(test: TestApp, shop: Shop, orderNo: string) {
   return test.app.services.simulator!.state.orders(shop.merchant.credentials.mchid).find((order) => order.out_trade_no === orderNo);
 }
