@@ -20,8 +20,9 @@ import { readOverheadScenario } from "./scenarios/read-overhead.js";
 import { issuanceScenario } from "./scenarios/issuance.js";
 import { analyticsScenario } from "./scenarios/analytics.js";
 import { fanOutScenario } from "./scenarios/fan-out.js";
+import { exportScenario } from "./scenarios/export.js";
 
-const scenarios: Scenario[] = [readOverheadScenario, issuanceScenario, analyticsScenario, fanOutScenario];
+const scenarios: Scenario[] = [readOverheadScenario, issuanceScenario, analyticsScenario, fanOutScenario, exportScenario];
 
 const { values } = parseArgs({
   options: {

@@ -13,7 +13,16 @@ const ROWS_PER_STATEMENT = 250_000;
  */
 export async function generateOrders(
   sql: postgres.Sql,
-  input: { tenantId: string; orders: number; products: number; customers: number; end: Date; onProgress?: (rows: number) => void },
+  input: {
+    tenantId: string;
+    orders: number;
+    products: number;
+    customers: number;
+    end: Date;
+    /** False leaves order_promotions empty, for exports, which do not read it. */
+    promotions?: boolean;
+    onProgress?: (rows: number) => void;
+  },
 ): Promise<void> {
   const { tenantId } = input;
   await sql`
@@ -48,6 +57,10 @@ export async function generateOrders(
                case when i % 3 = 0 then 0 when i % 5 = 0 then 800 else 500 end as discount
         from generate_series(${start}::bigint, ${stop}::bigint) as i
       ) as generated`;
+    if (input.promotions === false) {
+      input.onProgress?.(stop + 1);
+      continue;
+    }
     await sql`
       insert into order_promotions (order_id, coupon_id, tenant_id, stock_id, name, scope, type, amount, merchant_contribute, wechatpay_contribute, other_contribute)
       select md5(${tenantId} || ':order:' || i)::uuid, 'cp' || i || '-' || k, ${tenantId}, '1650' || (k + 1),

@@ -1,0 +1,138 @@
+import type { CopyExportOptions, CopyExportResult } from "../baselines/copy-export.js";
+import { signBenchToken } from "../support/app.js";
+import type { AppHostInfo, AppHostOptions } from "../support/app-host.js";
+import { startBenchChild, type BenchChild } from "../support/child-process.js";
+import { createBenchDatabase } from "../support/database.js";
+import { assertNoUserErrors, graphqlRequest, rootFields } from "../support/graphql.js";
+import type { MemoryFigures } from "../support/memory.js";
+import { generateOrders } from "../support/order-data.js";
+import { formatShares, type CpuShare } from "../support/profiler.js";
+import { count, fixed, perSecond, ratio, skippedReport, type ScenarioReport } from "../support/report.js";
+import type { Scenario, ScenarioContext } from "./scenario.js";
+
+const TENANT = "export";
+const TIME_ZONE = "Asia/Shanghai";
+const TARGET_PEAK_MB = 256;
+
+interface ExportState {
+  id: string;
+  status: string;
+  processedRows: number;
+  rowCount: number | null;
+  bytes: number | null;
+  error: string | null;
+}
+
+export const exportScenario: Scenario = {
+  id: "export",
+  title: "5. Export",
+  run: runExport,
+};
+
+async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
+  const orders = context.sizes.export.orders;
+  const database = await createBenchDatabase("export");
+  let app: BenchChild<AppHostInfo> | undefined;
+  let baseline: BenchChild<Record<string, never>> | undefined;
+  try {
+    app = await startBenchChild<AppHostInfo>(new URL("../support/app-host.js", import.meta.url), { databaseUrl: database.url } satisfies AppHostOptions);
+    const token = await signBenchToken({ tenant: TENANT, roles: ["analyst"] });
+    if (!(await rootFields(app.info.url, token)).has("exportOrders")) return skippedReport("export", exportScenario.title, "exportOrders");
+
+    context.log(`generating ${count(orders)} orders`);
+    const started = performance.now();
+    await generateOrders(database.sql, {
+      tenantId: TENANT,
+      orders,
+      products: 200,
+      customers: Math.max(1, Math.min(50_000, Math.round(orders / 20))),
+      end: new Date(),
+      promotions: false,
+      onProgress: (rows) => context.log(`orders generated: ${count(rows)}`),
+    });
+    context.log(`orders ready in ${fixed((performance.now() - started) / 1000)} s; exporting`);
+
+    const idle = await app.request<MemoryFigures>("memory.reset");
+    await app.request("profile.start");
+    const exportStarted = performance.now();
+    const created = await graphqlRequest(
+      app.info.url,
+      token,
+      `mutation Export($input: ExportOrdersInput!) {
+        exportOrders(input: $input) { export { id status processedRows rowCount bytes error } userErrors { code message } }
+      }`,
+      { input: { format: "CSV", requestId: "bench-export-1" } },
+    );
+    assertNoUserErrors(created["exportOrders"], "exportOrders");
+    const finished = await waitForExport(app.info.url, token, created["exportOrders"].export.id, 900_000);
+    const seconds = (performance.now() - exportStarted) / 1000;
+    const profile = await app.request<CpuShare[]>("profile.stop");
+    const memory = await app.request<{ peak: MemoryFigures; current: MemoryFigures }>("memory.read");
+    if (finished.status !== "SUCCEEDED") throw new Error(`export ended ${finished.status}: ${finished.error}`);
+
+    context.log("baseline: COPY … TO STDOUT into a file");
+    baseline = await startBenchChild(new URL("../baselines/copy-export.js", import.meta.url), {
+      databaseUrl: database.url,
+      tenantId: TENANT,
+      timeZone: TIME_ZONE,
+    } satisfies CopyExportOptions);
+    const copy = await baseline.request<CopyExportResult>("run");
+
+    const rows = finished.rowCount ?? 0;
+    const rate = rows / seconds;
+    const copyRate = copy.rows / copy.seconds;
+    const peak = memory.peak.rssMb;
+    return {
+      id: "export",
+      title: exportScenario.title,
+      rows: [
+        { metric: `${count(orders)} orders to CSV`, bff: `${fixed(seconds)} s`, baseline: `${fixed(copy.seconds)} s`, ratio: ratio(seconds, copy.seconds) },
+        { metric: "rows per second", bff: perSecond(rate), baseline: perSecond(copyRate), ratio: ratio(rate, copyRate) },
+        { metric: "rows / bytes written", bff: `${count(rows)} / ${count(finished.bytes ?? 0)}`, baseline: `${count(copy.rows)} / ${count(copy.bytes)}` },
+        {
+          metric: "process RSS: before / peak",
+          bff: `${fixed(idle.rssMb, 0)} / ${fixed(peak, 0)} MB`,
+          baseline: `${fixed(copy.idle.rssMb, 0)} / ${fixed(copy.peak.rssMb, 0)} MB`,
+        },
+        {
+          metric: "heap used: before / peak",
+          bff: `${fixed(idle.heapUsedMb, 0)} / ${fixed(memory.peak.heapUsedMb, 0)} MB`,
+          baseline: `${fixed(copy.idle.heapUsedMb, 0)} / ${fixed(copy.peak.heapUsedMb, 0)} MB`,
+        },
+      ],
+      targets: [
+        {
+          target: `export peak memory < ${TARGET_PEAK_MB} MB (server RSS)`,
+          measured: `${fixed(peak, 0)} MB (heap ${fixed(memory.peak.heapUsedMb, 0)} MB)`,
+          met: peak < TARGET_PEAK_MB,
+          reason: `RSS rose from ${fixed(idle.rssMb, 0)} MB to ${fixed(peak, 0)} MB; heap peaked at ${fixed(memory.peak.heapUsedMb, 0)} MB and memory outside the heap at ${fixed(memory.peak.externalMb, 0)} MB`,
+        },
+      ],
+      notes: [
+        `The export goes through exportOrders (CSV, the default sort) to the export's SUCCEEDED state, polled every 250 ms, with the server in its own process whose memory is sampled every 20 ms. The baseline streams the same columns from COPY (SELECT …) TO STDOUT through postgres.js into a file, also in a process of its own.`,
+        `CPU profile of the server during the export (V8 sampling): ${formatShares(profile, 8)}.`,
+      ],
+    };
+  } finally {
+    await baseline?.stop();
+    await app?.stop();
+    await database.drop();
+  }
+}
+
+async function waitForExport(url: string, token: string, id: string, timeoutMs: number): Promise<ExportState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await graphqlRequest<{ orderExport: ExportState | null }>(
+      url,
+      token,
+      `query State($id: ID!) { orderExport(id: $id) { id status processedRows rowCount bytes error } }`,
+      { id },
+    );
+    const state = data.orderExport;
+    if (!state) throw new Error(`export ${id} not found`);
+    if (state.status !== "PENDING" && state.status !== "RUNNING") return state;
+    if (Date.now() > deadline) throw new Error(`export ${id} still ${state.status} after ${timeoutMs} ms (${state.processedRows} rows)`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
