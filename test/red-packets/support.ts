@@ -3,8 +3,11 @@ import { expect } from "vitest";
 import {
   CreateCampaignDocument,
   CreateRedPacketDocument,
+  RedPacketGrantsDocument,
   RedPacketSendJobDocument,
   type CreateRedPacketInput,
+  type RedPacketGrantFieldsFragment,
+  type RedPacketGrantsQuery,
 } from "../generated/graphql.js";
 import type { TestApp } from "../support/app.js";
 import { connectSimulatedMerchant, type ConnectedMerchant } from "../support/merchants.js";
@@ -77,4 +80,16 @@ export async function finishedJob(client: GraphQLClient, id: string, outcome?: s
     const { job } = await client.request(RedPacketSendJobDocument, { id, outcome: outcome ?? null });
     return job && (job.status === "SUCCEEDED" || job.status === "FAILED") ? job : undefined;
   }, 30_000);
+}
+
+/** Every grant of a red packet, newest first. */
+export async function allGrants(client: GraphQLClient, redPacketId: string): Promise<RedPacketGrantFieldsFragment[]> {
+  const grants: RedPacketGrantFieldsFragment[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: RedPacketGrantsQuery = await client.request(RedPacketGrantsDocument, { filter: { redPacketId }, first: 100, after });
+    grants.push(...page.redPacketGrants.edges.map((edge) => edge.node));
+    if (!page.redPacketGrants.pageInfo.hasNextPage) return grants;
+    after = page.redPacketGrants.pageInfo.endCursor;
+  }
 }

@@ -29,6 +29,14 @@ export interface GrantRequest {
   job?: { id: string; position: number };
 }
 
+/**
+ * Seams for fault tests. `afterReservation` runs after the reservation committed and before WeChat Pay
+ * is called; throwing from it leaves the grant exactly as a crash at that point would.
+ */
+export interface IssueHooks {
+  afterReservation?: (grant: RedPacketGrantRow) => Promise<void>;
+}
+
 /** How long one worker owns a grant's next step before the recovery sweep may take over, in ms. */
 export const GRANT_LEASE_MS = 60_000;
 
@@ -55,7 +63,7 @@ export const TRANSFER_NOTIFICATION_KIND = "red-packet-transfer";
  *
  * A grant still in flight when this returns (RESERVED) is finished by the recovery sweep.
  */
-export async function issueGrant(work: WorkContext, request: GrantRequest): Promise<RedPacketGrantRow> {
+export async function issueGrant(work: WorkContext, request: GrantRequest, hooks: IssueHooks = {}): Promise<RedPacketGrantRow> {
   const { scope, services } = work;
   const existing = await findGrantByKey(scope, request.redPacketId, request.idempotencyKey);
   if (existing) return existing.status === "RESERVED" ? resumeGrant(work, existing) : existing;
@@ -114,6 +122,7 @@ export async function issueGrant(work: WorkContext, request: GrantRequest): Prom
         "red packet quota reserved",
       );
       publishQuotaWarnings(services, reservation.warnings);
+      await hooks.afterReservation?.(reservation.grant);
       return driveGrant(work, reservation.grant, { queryFirst: false });
   }
 }
