@@ -88,6 +88,40 @@ describe("checkout", () => {
     expect(await stockOf(productId)).toBe(1);
   });
 
+  it("lets the page retry when WeChat Pay is unreachable", async () => {
+    const simulator = test.app.services.simulator!;
+    const productId = await createProduct(shop, { stock: 2 });
+    const buyer = await newBuyer(test, shop);
+    const requestId = randomUUID();
+
+    simulator.faults.inject({ mchid: shop.merchant.credentials.mchid, operation: "createJsapiOrder", fault: { errorCode: "SYSTEM_ERROR" }, times: 10 });
+    const failed = await checkout(buyer, { productId, requestId });
+    simulator.faults.clear();
+    expect(failed.userErrors.map((error) => error.code)).toEqual(["PAYMENT_UNAVAILABLE"]);
+    expect(failed.order?.status).toBe("PENDING");
+    expect(failed.payment).toBeNull();
+    expect(await stockOf(productId)).toBe(1);
+
+    const retried = await placeOrder(buyer, { productId, requestId });
+    expect(retried.order.id).toBe(failed.order?.id);
+    expect(retried.payment.package).toMatch(/^prepay_id=/);
+    expect(await stockOf(productId)).toBe(1);
+  });
+
+  it("cancels an order WeChat Pay rejects", async () => {
+    const simulator = test.app.services.simulator!;
+    const productId = await createProduct(shop, { stock: 2 });
+    const buyer = await newBuyer(test, shop);
+
+    simulator.faults.inject({ mchid: shop.merchant.credentials.mchid, operation: "createJsapiOrder", fault: { errorCode: "PARAM_ERROR" } });
+    const rejected = await checkout(buyer, { productId });
+
+    expect(rejected.userErrors.map((error) => error.code)).toEqual(["PAYMENT_REJECTED"]);
+    expect(rejected.order?.status).toBe("CANCELLED");
+    expect(rejected.order?.closedAt).not.toBeNull();
+    expect(await stockOf(productId)).toBe(2);
+  });
+
   it("rejects a customer of another AppID", async () => {
     const productId = await createProduct(shop);
     const stranger = await test.client({ tenant: shop.tenant, roles: ["customer"], appid: "wx00000000000000ff", openid: "o-stranger" });

@@ -230,12 +230,17 @@ function withError(order: OrderRow, error: UserError): CheckoutResult {
 }
 
 /**
- * Get a prepay_id for an unpaid order and sign the page's payment parameters. The request body is built
- * only from stored columns, so a retry is byte-for-byte the same call and WeChat Pay returns the same
- * prepay_id instead of rejecting a reused out_trade_no.
+ * Get a prepay_id for an unpaid order and sign the page's payment parameters. A stored prepay_id is
+ * reused: it stays valid for two hours, longer than any order waits for payment. Otherwise the request
+ * body is built only from stored columns, so a retry is byte-for-byte the same call and WeChat Pay
+ * returns the same prepay_id instead of rejecting a reused out_trade_no.
  */
 async function startPayment(ctx: RequestContext, scope: TenantScope, account: MerchantAccountRow, order: OrderRow): Promise<CheckoutResult> {
   const client = ctx.services.wechatPay.clientFor(account);
+  if (order.prepayId) {
+    return { order: Order.fromRow(order), payment: RequestPayment.from(client.buildRequestPaymentParams(order.appid, order.prepayId)), userErrors: [] };
+  }
+
   const result = await client.createJsapiOrder(jsapiRequestOf(ctx, order));
 
   if (result.ok) {

@@ -23,7 +23,6 @@ export const orderMessages = defineMessages(
     "refund.exceedsPaid": "A refund of {amount} fen is more than is left to refund on order {orderNo}: {refundable} fen.",
     "refund.requestIdReused": "requestId {requestId} was already used for a refund of {amount} fen on this order; use a new requestId for another refund.",
     "refund.rejected": "WeChat Pay rejected the refund ({code}): {message}",
-    "export.notFound": "No order export with id {id} was found.",
     "export.requestIdReused": "requestId {requestId} was already used for another export; use a new requestId.",
   },
   {
@@ -48,7 +47,6 @@ export const orderMessages = defineMessages(
     "refund.exceedsPaid": "退款金额 {amount} 分超过订单 {orderNo} 的剩余可退金额 {refundable} 分。",
     "refund.requestIdReused": "requestId {requestId} 已用于该订单一笔 {amount} 分的退款，其他退款请使用新的 requestId。",
     "refund.rejected": "微信支付拒绝了该退款（{code}）：{message}",
-    "export.notFound": "未找到 id 为 {id} 的订单导出。",
     "export.requestIdReused": "requestId {requestId} 已用于另一次导出，请使用新的 requestId。",
   },
 );

@@ -12,7 +12,6 @@ export const productMessages = defineMessages(
     "product.pictureType": "{field}: the file is not a JPEG, PNG, WebP or GIF picture.",
     "product.pictureEncoding": "{field} must be the picture's bytes in base64.",
     "product.pictureUrl": "{field}: {value} is not an http(s) URL of at most {max} characters.",
-    "product.merchantDisabled": "Merchant account {mchid} is disabled, so its products cannot be sold; enable it first.",
   },
   {
     "product.notFound": "未找到 id 为 {id} 的商品。",
@@ -25,6 +24,5 @@ export const productMessages = defineMessages(
     "product.pictureType": "{field}：文件不是 JPEG、PNG、WebP 或 GIF 图片。",
     "product.pictureEncoding": "{field} 必须是图片内容的 base64 编码。",
     "product.pictureUrl": "{field}：{value} 不是长度不超过 {max} 个字符的 http(s) URL。",
-    "product.merchantDisabled": "商户号 {mchid} 已停用，其商品无法售卖，请先启用。",
   },
 );
