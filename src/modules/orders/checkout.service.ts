@@ -67,7 +67,7 @@ export async function checkout(ctx: RequestContext, input: CheckoutInputValues):
 
   const product = await findProductById(scope, productRowId);
   if (!product) throw new DomainError("NOT_FOUND", "PRODUCT_NOT_FOUND", "product.notFound", { id: input.productId });
-  if (product.status !== "ON_SALE") return rejected(userError(ctx, "NOT_ON_SALE", "order.notOnSale", { name: product.name }, ["productId"]));
+  if (product.status !== "ON_SALE") return failedCheckout(userError(ctx, "NOT_ON_SALE", "order.notOnSale", { name: product.name }, ["productId"]));
 
   const account = (await findMerchantAccountById(scope, product.merchantAccountId))!;
   assertMerchantEnabled(account);
@@ -77,7 +77,7 @@ export async function checkout(ctx: RequestContext, input: CheckoutInputValues):
 
   const totalAmount = product.price * input.quantity;
   if (!Number.isSafeInteger(totalAmount) || totalAmount > 0x7fffffff) {
-    return rejected(userError(ctx, "AMOUNT_TOO_LARGE", "order.amountTooLarge", { quantity: input.quantity, price: product.price }, ["quantity"]));
+    return failedCheckout(userError(ctx, "AMOUNT_TOO_LARGE", "order.amountTooLarge", { quantity: input.quantity, price: product.price }, ["quantity"]));
   }
   const campaignRowId = await resolveCampaign(ctx, scope, input.campaignId, product);
 
@@ -94,7 +94,7 @@ export async function checkout(ctx: RequestContext, input: CheckoutInputValues):
     requestId: input.requestId,
   });
   if (placed.kind === "OUT_OF_STOCK") {
-    return rejected(userError(ctx, "OUT_OF_STOCK", "order.outOfStock", { name: product.name, stock: placed.stock, quantity: input.quantity }, ["quantity"]));
+    return failedCheckout(userError(ctx, "OUT_OF_STOCK", "order.outOfStock", { name: product.name, stock: placed.stock, quantity: input.quantity }, ["quantity"]));
   }
   if (placed.kind === "DUPLICATE") return resumeCheckout(ctx, scope, placed.order, productRowId, input);
 
@@ -103,7 +103,7 @@ export async function checkout(ctx: RequestContext, input: CheckoutInputValues):
   return startPayment(ctx, scope, account, placed.order);
 }
 
-function rejected(error: UserError): CheckoutResult {
+function failedCheckout(error: UserError): CheckoutResult {
   return { order: null, payment: null, userErrors: [error] };
 }
 
@@ -201,7 +201,7 @@ async function resumeCheckout(
   input: CheckoutInputValues,
 ): Promise<CheckoutResult> {
   if (order.productId !== productRowId || order.quantity !== input.quantity) {
-    return rejected(userError(ctx, "REQUEST_ID_REUSED", "order.requestIdReused", { requestId: input.requestId }, ["requestId"]));
+    return failedCheckout(userError(ctx, "REQUEST_ID_REUSED", "order.requestIdReused", { requestId: input.requestId }, ["requestId"]));
   }
 
   switch (order.status) {
