@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
 import { isRole, roles } from "../auth/actor.js";
 import { loadConfig } from "../config/config.js";
-import { DEV_JWT_SECRET_FILE, loadOrCreateLocalKey } from "../config/local-secrets.js";
+import { developmentSigningKey, signDevelopmentToken } from "../auth/dev-token.js";
 
 const usage = `Usage: npm run token -- --tenant <id> --role <role> [--role <role>] [--subject <id>]
                      [--appid <appid> --openid <openid>] [--ttl <seconds>]
@@ -38,25 +37,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) fail(`--ttl must be a positive number of seconds, not ${values.ttl}`);
 
   const config = loadConfig();
-  const source = config.jwt.keySource;
-  let key: Uint8Array;
-  if (source.kind === "secret") key = new TextEncoder().encode(source.secret);
-  else if (source.kind === "embeddedSecret") key = new Uint8Array(loadOrCreateLocalKey(config.dataDir, DEV_JWT_SECRET_FILE, 32));
-  else fail("tokens can only be minted for HS256 setups (no JWT_JWKS_URL or JWT_PUBLIC_KEY); ask your identity provider");
-
-  const token = await new SignJWT({
-    tenant_id: values.tenant,
-    roles: requestedRoles,
+  if (!developmentSigningKey(config)) {
+    fail("tokens can only be minted for HS256 setups (no JWT_JWKS_URL or JWT_PUBLIC_KEY); ask your identity provider");
+  }
+  const token = await signDevelopmentToken(config, {
+    tenantId: values.tenant!,
+    roles: requestedRoles.filter(isRole),
+    ...(values.subject ? { subject: values.subject } : {}),
     ...(values.appid ? { appid: values.appid } : {}),
     ...(values.openid ? { openid: values.openid } : {}),
-  })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(values.subject ?? `dev-${requestedRoles.join("-")}`)
-    .setIssuer(config.jwt.issuer)
-    .setAudience(config.jwt.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key!);
+    ttlSeconds,
+  });
 
   console.log(token);
 }

@@ -130,7 +130,10 @@ export class SimulatorResolver {
   ): Promise<SimulatorVoucherStock> {
     const simulator = requireSimulator(ctx);
     const account = await getMerchantAccountRowOrThrow(tenantScope(ctx), input.merchantAccountId);
+    // The batch opens a week before the server's "now", which the demo moves a few days into the past.
+    const opensAt = new Date(ctx.services.now().getTime() - 7 * 86_400_000);
     const stock = simulator.createStock(account.mchid, {
+      start_time: opensAt.toISOString(),
       stock_name: input.stockName,
       coupon_amount: input.couponAmount,
       transaction_minimum: input.transactionMinimum,
