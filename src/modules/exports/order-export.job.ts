@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { TenantScope } from "../../db/tenant-scope.js";
@@ -16,7 +15,7 @@ import { listOrderRows, orderCursorOf } from "../orders/order.repository.js";
 import type { Cursor } from "../../graphql/relay/pagination.js";
 import { csvWriter, xlsxWriter, type ExportWriter } from "./export-writers.js";
 import { exportCells, exportHeader, timeFormatter, type RelatedRows } from "./order-export.columns.js";
-import type { OrderExportPayload, } from "./order-export.service.js";
+import type { OrderExportPayload } from "./order-export.service.js";
 import type { OrderExportResult } from "./order-export.type.js";
 
 /** Orders read per query: large enough to keep queries few, small enough to keep memory flat. */
@@ -47,7 +46,13 @@ export const runOrderExport: JobHandler = async (job, runtime) => {
   const file = createWriteStream(partialPath);
   const writer = payload.format === "CSV" ? csvWriter(file) : xlsxWriter(file, "Orders");
   try {
-    const rowCount = await writeRows(job, runtime.scope, payload, writer, runtime.isStopping, (processed) => reportProgress(runtime, job, processed));
+    const rowCount = await writeRows({
+      scope: runtime.scope,
+      payload,
+      writer,
+      isStopping: runtime.isStopping,
+      onProgress: (processed) => reportProgress(runtime, job, processed),
+    });
     if (rowCount === undefined) {
       file.destroy();
       await rm(partialPath, { force: true });
@@ -70,14 +75,14 @@ export const runOrderExport: JobHandler = async (job, runtime) => {
 };
 
 /** Write the header and every matching order; returns the row count, or undefined when stopping. */
-async function writeRows(
-  job: JobRow,
-  scope: TenantScope,
-  payload: OrderExportPayload,
-  writer: ExportWriter,
-  isStopping: () => boolean,
-  onProgress: (processed: number) => Promise<void>,
-): Promise<number | undefined> {
+async function writeRows(input: {
+  scope: TenantScope;
+  payload: OrderExportPayload;
+  writer: ExportWriter;
+  isStopping: () => boolean;
+  onProgress: (processed: number) => Promise<void>;
+}): Promise<number | undefined> {
+  const { scope, payload, writer, isStopping, onProgress } = input;
   const query = deserializeOrderQuery(payload.query);
   const formatTime = timeFormatter(payload.timeZone);
   await writer.writeRow(exportHeader(payload.locale as Locale, payload.timeZone));

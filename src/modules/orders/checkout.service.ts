@@ -79,7 +79,7 @@ export async function checkout(ctx: RequestContext, input: CheckoutInputValues):
   if (!Number.isSafeInteger(totalAmount) || totalAmount > 0x7fffffff) {
     return failedCheckout(userError(ctx, "AMOUNT_TOO_LARGE", "order.amountTooLarge", { quantity: input.quantity, price: product.price }, ["quantity"]));
   }
-  const campaignRowId = await resolveCampaign(ctx, scope, input.campaignId, product);
+  const campaignRowId = await resolveCampaign(scope, input.campaignId, product);
 
   const placed = await placeOrder(ctx, scope, {
     product,
@@ -122,7 +122,7 @@ function validateCheckoutInput(ctx: RequestContext, input: CheckoutInputValues):
 }
 
 /** Find the campaign the order counts for: the one the page names, else the product's. */
-async function resolveCampaign(ctx: RequestContext, scope: TenantScope, campaignId: string | null | undefined, product: ProductRow): Promise<string | null> {
+async function resolveCampaign(scope: TenantScope, campaignId: string | null | undefined, product: ProductRow): Promise<string | null> {
   if (!campaignId) return product.campaignId;
   const row = await findCampaignById(scope, parseGlobalId("Campaign", campaignId, "campaignId"));
   if (!row) throw new DomainError("NOT_FOUND", "CAMPAIGN_NOT_FOUND", "campaign.notFound", { id: campaignId }, { field: "campaignId" });
