@@ -120,7 +120,7 @@ try {
     { url: `http://127.0.0.1:${port}` },
     {
       "cpu.usage": () => process.cpuUsage(),
-      "sql.reset": (record: boolean) => statements.reset(record),
+      "sql.reset": (keep: number) => statements.reset(keep),
       "sql.read": () => ({ count: statements.count(), statements: statements.statements() }),
     },
     async () => {

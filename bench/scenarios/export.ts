@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import type { CopyExportOptions, CopyExportResult } from "../baselines/copy-export.js";
 import { signBenchToken } from "../support/app.js";
 import type { AppHostInfo, AppHostOptions } from "../support/app-host.js";
@@ -7,6 +8,7 @@ import { assertNoUserErrors, graphqlRequest, rootFields } from "../support/graph
 import type { MemoryFigures } from "../support/memory.js";
 import { generateOrders } from "../support/order-data.js";
 import { formatShares, type CpuShare } from "../support/profiler.js";
+import type { SentStatement } from "../support/sql-counter.js";
 import { count, fixed, perSecond, ratio, skippedReport, type ScenarioReport } from "../support/report.js";
 import type { Scenario, ScenarioContext } from "./scenario.js";
 
@@ -53,7 +55,10 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
     context.log(`orders ready in ${fixed((performance.now() - started) / 1000)} s; exporting`);
 
     const idle = await app.request<MemoryFigures>("memory.reset");
-    await app.request("profile.start");
+    // Sampling every 10 ms keeps the profiler's own cost negligible over a long export.
+    await app.request("profile.start", 10_000);
+    // The last page queries of the export, kept to be explained afterwards.
+    await app.request("sql.reset", 10);
     const exportStarted = performance.now();
     const created = await graphqlRequest(
       app.info.url,
@@ -64,11 +69,17 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
       { input: { format: "CSV", requestId: "bench-export-1" } },
     );
     assertNoUserErrors(created["exportOrders"], "exportOrders");
-    const finished = await waitForExport(app.info.url, token, created["exportOrders"].export.id, 900_000);
+    const progress: ProgressSample[] = [];
+    const finished = await waitForExport(app.info.url, token, created["exportOrders"].export.id, 900_000, (rows) =>
+      progress.push({ seconds: (performance.now() - exportStarted) / 1000, rows }),
+    );
     const seconds = (performance.now() - exportStarted) / 1000;
     const profile = await app.request<CpuShare[]>("profile.stop");
     const memory = await app.request<{ peak: MemoryFigures; current: MemoryFigures }>("memory.read");
+    const lastStatements = (await app.request<{ statements: SentStatement[] }>("sql.read")).statements;
     if (finished.status !== "SUCCEEDED") throw new Error(`export ended ${finished.status}: ${finished.error}`);
+    const pace = paceOf(progress, orders);
+    const lastPage = await explainLastPage(database.sql, lastStatements);
 
     context.log("baseline: COPY … TO STDOUT into a file");
     baseline = await startBenchChild(new URL("../baselines/copy-export.js", import.meta.url), {
@@ -88,6 +99,12 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
       rows: [
         { metric: `${count(orders)} orders to CSV`, bff: `${fixed(seconds)} s`, baseline: `${fixed(copy.seconds)} s`, ratio: ratio(seconds, copy.seconds) },
         { metric: "rows per second", bff: perSecond(rate), baseline: perSecond(copyRate), ratio: ratio(rate, copyRate) },
+        {
+          metric: "rows per second, first / last fifth of the rows",
+          bff: `${perSecond(pace.early)} / ${perSecond(pace.late)}`,
+          baseline: "",
+        },
+        { metric: "last page query (EXPLAIN ANALYZE)", bff: lastPage, baseline: "one COPY statement" },
         { metric: "rows / bytes written", bff: `${count(rows)} / ${count(finished.bytes ?? 0)}`, baseline: `${count(copy.rows)} / ${count(copy.bytes)}` },
         {
           metric: "process RSS: before / peak",
@@ -109,6 +126,7 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
         },
       ],
       notes: [
+        `Rows per second of the export fell from ${perSecond(pace.early)} over its first fifth to ${perSecond(pace.late)} over its last; the last page query, run again under EXPLAIN ANALYZE: ${lastPage}.`,
         `The export goes through exportOrders (CSV, the default sort) to the export's SUCCEEDED state, polled every 250 ms, with the server in its own process whose memory is sampled every 20 ms. The baseline streams the same columns from COPY (SELECT …) TO STDOUT through postgres.js into a file, also in a process of its own.`,
         `CPU profile of the server during the export (V8 sampling): ${formatShares(profile, 8)}.`,
       ],
@@ -120,7 +138,64 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
   }
 }
 
-async function waitForExport(url: string, token: string, id: string, timeoutMs: number): Promise<ExportState> {
+interface ProgressSample {
+  seconds: number;
+  rows: number;
+}
+
+/** Rows per second over the first and the last fifth of the rows, from the polled progress. */
+function paceOf(samples: ProgressSample[], total: number): { early: number; late: number } {
+  const at = (rows: number) => samples.find((sample) => sample.rows >= rows);
+  const rate = (from: ProgressSample | undefined, to: ProgressSample | undefined) =>
+    from && to && to.seconds > from.seconds ? (to.rows - from.rows) / (to.seconds - from.seconds) : Number.NaN;
+  const start: ProgressSample = { seconds: 0, rows: 0 };
+  return { early: rate(start, at(total * 0.2)), late: rate(at(total * 0.8), at(total)) };
+}
+
+/** Run one of the export's last page queries again under EXPLAIN ANALYZE and summarise where its time went. */
+async function explainLastPage(sql: postgres.Sql, statements: SentStatement[]): Promise<string> {
+  // The very last page query usually finds no rows left, so the one before it is the deep, full page.
+  const pages = statements.filter((statement) => /from "orders"/i.test(statement.text) && /\blimit\b/i.test(statement.text));
+  const page = pages.at(-2) ?? pages.at(-1);
+  if (!page) return "no page query seen";
+
+  const [row] = await sql.unsafe(`explain (analyze, buffers, format json) ${page.text}`, page.parameters as postgres.ParameterOrJSON<never>[]);
+  const explained = (row!["QUERY PLAN"] as { Plan: PlanNode; "Execution Time": number }[])[0]!;
+  const scan = findOrdersScan(explained.Plan);
+  if (!scan) return `${fixed(explained["Execution Time"], 1)} ms`;
+  const removed = scan["Rows Removed by Filter"] ?? 0;
+  return (
+    `${fixed(explained["Execution Time"], 1)} ms; ${scan["Node Type"]}${scan["Index Name"] ? ` on ${scan["Index Name"]}` : ""} ` +
+    `returned ${count(scan["Actual Rows"] ?? 0)} rows and discarded ${count(removed)} by its filter, ${count(scan["Shared Hit Blocks"] ?? 0)} buffers hit`
+  );
+}
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Actual Rows"?: number;
+  "Rows Removed by Filter"?: number;
+  "Shared Hit Blocks"?: number;
+  Plans?: PlanNode[];
+}
+
+function findOrdersScan(node: PlanNode): PlanNode | undefined {
+  if (node["Relation Name"] === "orders") return node;
+  for (const child of node.Plans ?? []) {
+    const found = findOrdersScan(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function waitForExport(
+  url: string,
+  token: string,
+  id: string,
+  timeoutMs: number,
+  onProgress: (rows: number) => void,
+): Promise<ExportState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const data = await graphqlRequest<{ orderExport: ExportState | null }>(
@@ -131,6 +206,7 @@ async function waitForExport(url: string, token: string, id: string, timeoutMs: 
     );
     const state = data.orderExport;
     if (!state) throw new Error(`export ${id} not found`);
+    onProgress(state.status === "SUCCEEDED" ? (state.rowCount ?? state.processedRows) : state.processedRows);
     if (state.status !== "PENDING" && state.status !== "RUNNING") return state;
     if (Date.now() > deadline) throw new Error(`export ${id} still ${state.status} after ${timeoutMs} ms (${state.processedRows} rows)`);
     await new Promise((resolve) => setTimeout(resolve, 250));

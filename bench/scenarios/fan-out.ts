@@ -147,7 +147,7 @@ async function runFanOut(context: ScenarioContext): Promise<ScenarioReport> {
       ],
       notes: [
         `Grants are recorded in the server process as the issuers finish one: the VOUCHER_ISSUED event in a transaction, then notifyCampaignActivity after the commit, ${grantsPerSecond} per second on a fixed schedule. WeChat Pay calls are left out so the rate holds; scenario 2 measures them.`,
-        "publish → delivered runs from countedAt (set when the counts are read, just before publishing) to the client's receipt; grant committed → delivered runs from the commit of the grant a message first counts. The baseline replays the messages subscriber 1 received, at the same times, and stamps countedAt when it sends.",
+        "publish → delivered runs from countedAt (set when the counts are read, just before publishing) to the client's receipt. grant committed → delivered runs from the moment the transaction of the newest grant a message counts returned in the server. Both clocks run in the server's JavaScript thread, so its event-loop delay shows in both. The baseline replays the messages subscriber 1 received, at the same times, and stamps countedAt when it sends.",
         "Subscribers run in the benchmark process; the server runs in a process of its own, whose memory is sampled every 20 ms.",
       ],
     };

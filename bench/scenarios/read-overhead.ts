@@ -7,8 +7,10 @@ import { createBenchDatabase } from "../support/database.js";
 import { createPoster, rootFields } from "../support/graphql.js";
 import { runClosedLoop, type LoadResult } from "../support/load.js";
 import { formatShares, type CpuShare } from "../support/profiler.js";
+import type { SentStatement } from "../support/sql-counter.js";
 import { generateOrders } from "../support/order-data.js";
 import { count, fixed, ms, perSecond, ratio, skippedReport, type ScenarioReport } from "../support/report.js";
+import { median } from "../support/stats.js";
 import type { Scenario, ScenarioContext } from "./scenario.js";
 
 const TENANT = "read";
@@ -35,7 +37,7 @@ const DASHBOARD = `
 
 interface StatementRead {
   count: number;
-  statements: string[];
+  statements: SentStatement[];
 }
 
 export const readOverheadScenario: Scenario = {
@@ -132,18 +134,23 @@ async function statementsPerRequest(
   send10: () => Promise<unknown>,
   samples: number,
 ): Promise<StatementFigures> {
+  // The pool also serves the job runner's polls and maintenance sweeps, which may land inside a
+  // request's window now and then, so each request is counted alone and the median is kept.
   const measure = async (send: () => Promise<unknown>) => {
-    await server.request("sql.reset", false);
-    for (let index = 0; index < samples; index++) await send();
-    return (await server.request<StatementRead>("sql.read")).count / samples;
+    const counts: number[] = [];
+    let typical: SentStatement[] = [];
+    for (let index = 0; index < samples; index++) {
+      await server.request("sql.reset", 100);
+      await send();
+      const read = await server.request<StatementRead>("sql.read");
+      counts.push(read.count);
+      if (read.count === median(counts)) typical = read.statements;
+    }
+    return { perRequest: median(counts), typical };
   };
   const at10 = await measure(send10);
   const at50 = await measure(send50);
-
-  await server.request("sql.reset", true);
-  await send50();
-  const one = await server.request<StatementRead>("sql.read");
-  return { at10, at50, kinds: one.statements.map(describeStatement) };
+  return { at10: at10.perRequest, at50: at50.perRequest, kinds: at50.typical.map((statement) => describeStatement(statement.text)) };
 }
 
 /** "select … from orders" style label of a statement. */
@@ -182,8 +189,8 @@ function buildReport(
         ratio: ratio(bffLoad.cpuMsPerRequest, baseLoad.cpuMsPerRequest),
       },
       { metric: "requests measured / failed", bff: `${count(bffLoad.requests)} / ${bffLoad.errors}`, baseline: `${count(baseLoad.requests)} / ${baseLoad.errors}` },
-      { metric: "SQL statements per request, 10 orders", bff: fixed(statements.bff.at10, 1), baseline: fixed(statements.baseline.at10, 1) },
-      { metric: "SQL statements per request, 50 orders", bff: fixed(statements.bff.at50, 1), baseline: fixed(statements.baseline.at50, 1) },
+      { metric: "SQL statements per request, 10 orders (median)", bff: String(statements.bff.at10), baseline: String(statements.baseline.at10) },
+      { metric: "SQL statements per request, 50 orders (median)", bff: String(statements.bff.at50), baseline: String(statements.baseline.at50) },
       { metric: "statements of one request", bff: statements.bff.kinds.join("; "), baseline: statements.baseline.kinds.join("; ") },
     ],
     targets: [
@@ -198,7 +205,7 @@ function buildReport(
       },
       {
         target: "≤ 3 SQL statements per request, not growing with page size",
-        measured: `${fixed(statements.bff.at10, 1)} at 10 orders, ${fixed(statements.bff.at50, 1)} at 50`,
+        measured: `${statements.bff.at10} at 10 orders, ${statements.bff.at50} at 50`,
         met: statements.bff.at50 <= 3 && statements.bff.at50 <= statements.bff.at10,
         reason: `one request sends ${statements.bff.kinds.join("; ")}`,
       },

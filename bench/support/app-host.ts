@@ -39,10 +39,10 @@ try {
     {
       "memory.reset": () => memory.reset(),
       "memory.read": () => memory.read(),
-      "sql.reset": (record: boolean) => statements.reset(record),
+      "sql.reset": (keep: number) => statements.reset(keep),
       "sql.read": () => ({ count: statements.count(), statements: statements.statements() }),
       "cpu.usage": () => process.cpuUsage(),
-      "profile.start": () => profiler.start(),
+      "profile.start": (intervalMicros?: number) => profiler.start(intervalMicros),
       "profile.stop": () => profiler.stop(),
       "grants.record": (input: RecordedGrantsInput) => recordGrantsAtRate(bench.app.services, input),
     },

@@ -20,11 +20,12 @@ export interface CpuShare {
 export class CpuProfiler {
   private session: Session | undefined;
 
-  async start(): Promise<void> {
+  /** Start sampling every `intervalMicros`; a longer interval costs less and suits long runs. */
+  async start(intervalMicros = 500): Promise<void> {
     this.session = new Session();
     this.session.connect();
     await this.session.post("Profiler.enable");
-    await this.session.post("Profiler.setSamplingInterval", { interval: 500 });
+    await this.session.post("Profiler.setSamplingInterval", { interval: intervalMicros });
     await this.session.post("Profiler.start");
   }
 

@@ -1,11 +1,18 @@
 import type postgres from "postgres";
 
+/** A statement as the driver sent it, with its bind parameters. */
+export interface SentStatement {
+  text: string;
+  parameters: unknown[];
+}
+
 export interface StatementCounter {
   /** Statements sent since the last reset. */
   count(): number;
-  /** The statements sent since the last reset, in order, when recording was asked for. */
-  statements(): string[];
-  reset(record?: boolean): void;
+  /** The statements kept since the last reset, oldest first. */
+  statements(): SentStatement[];
+  /** Start counting from zero, keeping the last `keep` statements (none by default). */
+  reset(keep?: number): void;
 }
 
 /**
@@ -16,21 +23,23 @@ export interface StatementCounter {
  */
 export function countStatements(client: postgres.Sql): StatementCounter {
   let sent = 0;
-  let recording = false;
-  let recorded: string[] = [];
+  let keep = 0;
+  let kept: SentStatement[] = [];
 
-  (client.options as { debug?: unknown }).debug = (_connection: number, query: string) => {
+  (client.options as { debug?: unknown }).debug = (_connection: number, text: string, parameters: unknown[]) => {
     sent++;
-    if (recording) recorded.push(query);
+    if (keep === 0) return;
+    kept.push({ text, parameters });
+    if (kept.length > keep) kept.shift();
   };
 
   return {
     count: () => sent,
-    statements: () => [...recorded],
-    reset(record = false) {
+    statements: () => [...kept],
+    reset(newKeep = 0) {
       sent = 0;
-      recording = record;
-      recorded = [];
+      keep = newKeep;
+      kept = [];
     },
   };
 }
