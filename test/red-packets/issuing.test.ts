@@ -8,7 +8,7 @@ import {
   RedPacketDocument,
   RedPacketGrantDocument,
   RedPacketGrantsDocument,
-  RedPacketQuotaWarningsDocument,
+  RedPacketSendJobDocument,
   StartRedPacketSendDocument,
 } from "../generated/graphql.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -77,7 +77,7 @@ describe("cash red packets", () => {
     const customer = customerOf(test, setup);
     const input = { redPacketId, customer, idempotencyKey: "award-42" };
 
-    const results = await Promise.all([1, 2, 3].map(() => setup.service.request(AwardRedPacketPrizeDocument, { input })));
+    const results = await Promise.all(Array.from({ length: 8 }, () => setup.service.request(AwardRedPacketPrizeDocument, { input })));
     const ids = new Set(results.map((result) => result.awardRedPacketPrize.grant!.id));
     expect(ids.size).toBe(1);
     const amounts = new Set(results.map((result) => result.awardRedPacketPrize.grant!.amount));
@@ -150,5 +150,106 @@ describe("merchant transfers", () => {
     const { redPacket } = await setup.marketer.request(RedPacketDocument, { id: redPacketId });
     expect(redPacket!.usage.claimedCount).toBe(1);
     expect(redPacket!.usage.claimedAmount).toBe(666);
+  });
+});
+
+describe("workflow sends", () => {
+  it("startRedPacketSend reports a branchable outcome per customer", async () => {
+    const setup = await setUpTenant(test, "rp-workflow");
+    const redPacketId = await createRedPacket(setup, {
+      amount: { mode: "FIXED", fixed: 100 },
+      limits: { totalCount: 3 },
+      failureNotice: { enabled: true, channel: "TEMPLATE_MESSAGE", text: "红包已发完" },
+    });
+    const customers = [
+      customerOf(test, setup, "13800138001"),
+      customerOf(test, setup),
+      customerOf(test, setup),
+      customerOf(test, setup),
+      { appid: "wx0000000000000000", openid: "o-other-account" },
+    ];
+
+    const { startRedPacketSend } = await setup.service.request(StartRedPacketSendDocument, {
+      input: { redPacketId, idempotencyKey: "workflow-run-1", customers },
+    });
+    expect(startRedPacketSend.userErrors).toEqual([]);
+    const job = await finishedJob(setup.service, startRedPacketSend.job!.id);
+    expect(job.status).toBe("SUCCEEDED");
+    expect(job.processedItems).toBe(5);
+    expect(Object.fromEntries(job.outcomes.map((entry) => [entry.outcome, entry.count]))).toEqual({ ISSUED: 3, LIMIT_REACHED: 1, FAILED: 1 });
+
+    const items = job.items.edges.map((edge) => edge.node);
+    expect(items.map((item) => item.position)).toEqual([0, 1, 2, 3, 4]);
+    expect(items[4]!.outcome).toBe("FAILED");
+    expect(items[4]!.detail).toMatchObject({ failureCode: "APPID_NOT_PAYABLE" });
+    for (const item of items) expect(typeof item.detail!.grantId).toBe("string");
+
+    const limited = await setup.service.request(RedPacketSendJobDocument, { id: job.id, outcome: "LIMIT_REACHED" });
+    expect(limited.job!.items.totalCount).toBe(1);
+
+    const { redPacketGrants } = await setup.marketer.request(RedPacketGrantsDocument, { filter: { jobId: job.id }, first: 10 });
+    expect(redPacketGrants.totalCount).toBe(5);
+    expect(redPacketGrants.edges.every((edge) => edge.node.source === "WORKFLOW" && edge.node.jobId === job.id)).toBe(true);
+    expect(test.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid)).toHaveLength(3);
+
+    const { failureNotices } = await setup.marketer.request(FailureNoticesDocument, { filter: { redPacketId } });
+    expect(failureNotices.edges.map((edge) => [edge.node.failureCode, edge.node.status]).sort()).toEqual([
+      ["APPID_NOT_PAYABLE", "UNDELIVERABLE"],
+      ["TOTAL_COUNT_LIMIT", "OUTBOX"],
+    ]);
+
+    // The same key returns the same job and pays nobody again.
+    const again = await setup.service.request(StartRedPacketSendDocument, { input: { redPacketId, idempotencyKey: "workflow-run-1", customers } });
+    expect(again.startRedPacketSend.job!.id).toBe(job.id);
+    const otherPacket = await createRedPacket(setup, { name: "另一个红包" });
+    const reused = await setup.service.request(StartRedPacketSendDocument, { input: { redPacketId: otherPacket, idempotencyKey: "workflow-run-1", customers } });
+    expect(reused.startRedPacketSend.userErrors.map((error) => error.code)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
+    expect(test.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid)).toHaveLength(3);
+  });
+
+  it("startRedPacketSend rejects malformed customers", async () => {
+    const setup = await setUpTenant(test, "rp-workflow-input");
+    const redPacketId = await createRedPacket(setup);
+    const { startRedPacketSend } = await setup.service.request(StartRedPacketSendDocument, {
+      input: {
+        redPacketId,
+        idempotencyKey: "bad-input",
+        customers: [customerOf(test, setup), { ...customerOf(test, setup), mobile: "12345" }, { appid: "", openid: "o 1" }],
+      },
+    });
+    expect(startRedPacketSend.job).toBeNull();
+    expect(startRedPacketSend.userErrors.map((error) => [error.code, error.field?.join(".")])).toEqual([
+      ["INVALID_MOBILE", "customers.1.mobile"],
+      ["INVALID_APPID", "customers.2.appid"],
+      ["INVALID_OPENID", "customers.2.openid"],
+    ]);
+
+    const empty = await setup.service.request(StartRedPacketSendDocument, { input: { redPacketId, idempotencyKey: "empty", customers: [] } });
+    expect(empty.startRedPacketSend.userErrors.map((error) => error.code)).toEqual(["REQUIRED"]);
+  });
+
+  it("startRedPacketSend dry run predicts limits and pays nothing", async () => {
+    const setup = await setUpTenant(test, "rp-dry-run");
+    const fixed = await createRedPacket(setup, { amount: { mode: "FIXED", fixed: 150 }, limits: { totalCount: 10, dailyAmount: 1000 } });
+    await setup.service.request(AwardRedPacketPrizeDocument, { input: { redPacketId: fixed, customer: customerOf(test, setup), idempotencyKey: "first" } });
+    const customers = Array.from({ length: 8 }, () => customerOf(test, setup));
+
+    const { startRedPacketSend } = await setup.service.request(StartRedPacketSendDocument, {
+      input: { redPacketId: fixed, idempotencyKey: "dry-1", customers, dryRun: true },
+    });
+    expect(startRedPacketSend.job).toBeNull();
+    const dryRun = startRedPacketSend.dryRun!;
+    expect(dryRun).toMatchObject({ customers: 8, guaranteedGrants: 5, possibleGrants: 5, bindingLimit: "DAILY_AMOUNT", limitedCount: 3 });
+    expect(dryRun.remaining).toEqual({ totalCount: 9, totalAmount: null, dailyCount: null, dailyAmount: 850 });
+    expect(dryRun.limitedCustomers).toEqual([5, 6, 7].map((position) => ({ position, appid: customers[position]!.appid, openid: customers[position]!.openid, certain: true })));
+
+    const random = await createRedPacket(setup, { amount: { mode: "RANDOM", min: 100, max: 300 }, limits: { dailyAmount: 1000 } });
+    const randomRun = await setup.service.request(StartRedPacketSendDocument, { input: { redPacketId: random, idempotencyKey: "dry-2", customers, dryRun: true } });
+    expect(randomRun.startRedPacketSend.dryRun).toMatchObject({ guaranteedGrants: 3, possibleGrants: 8, limitedCount: 5 });
+    expect(randomRun.startRedPacketSend.dryRun!.limitedCustomers.every((customer) => !customer.certain)).toBe(true);
+
+    expect(test.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid)).toHaveLength(1);
+    const { redPacketGrants } = await setup.marketer.request(RedPacketGrantsDocument, { filter: { redPacketId: random } });
+    expect(redPacketGrants.totalCount).toBe(0);
   });
 });

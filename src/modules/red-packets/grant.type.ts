@@ -98,7 +98,7 @@ export class RedPacketGrant extends Node {
   @Field(() => Int)
   attempts!: number;
 
-  @Field(() => ID, { nullable: true, description: "The workflow send job that made the grant." })
+  @Field(() => ID, { nullable: true, description: "The Job of the workflow send that made the grant." })
   jobId!: string | null;
 
   @Field(() => DateTimeResolver)
@@ -135,7 +135,7 @@ export class RedPacketGrant extends Node {
       failureMessage: failureMessageOf(row, locale),
       limitReached: row.limitReached,
       attempts: row.attempts,
-      jobId: row.jobId ? toGlobalId("RedPacketSendJob", row.jobId) : null,
+      jobId: row.jobId ? toGlobalId("Job", row.jobId) : null,
       createdAt: row.createdAt,
       issuedAt: row.issuedAt,
       claimedAt: row.claimedAt,

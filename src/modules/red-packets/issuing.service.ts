@@ -165,8 +165,8 @@ class QuotaRejected extends Error {
 class IdempotencyKeyTaken extends Error {}
 
 /**
- * Reserve quota and insert the grant in one transaction. A rejected reservation or a concurrent grant
- * with the same key rolls the whole transaction back, so no quota stays taken without a grant.
+ * Insert the grant and reserve its quota in one transaction. A rejected reservation or a concurrent
+ * grant with the same key rolls the whole transaction back, so no quota stays taken without a grant.
  */
 async function reserveGrant(
   work: WorkContext,
@@ -181,16 +181,14 @@ async function reserveGrant(
   const { base, account, day, now } = input;
   try {
     return await work.scope.transaction(async (tx) => {
+      // The grant row comes first: its unique key may wait for a transaction settling a grant with the
+      // same key, and that transaction locks the red packet row next, so holding that row here would
+      // deadlock. Grant, then red packet, then day is the lock order of every transaction.
+      const inserted = await insertGrant(tx, { ...base, status: "RESERVED", quotaDay: day, createdAt: now });
+      if (!inserted) throw new IdempotencyKeyTaken();
+
       const quota = await reserveQuota(tx, { redPacketId: input.packet.id, amount: base.amount, day, now });
       if (!quota.ok) throw new QuotaRejected(quota.reason);
-
-      const inserted = await insertGrant(tx, {
-        ...base,
-        status: "RESERVED",
-        quotaDay: day,
-        createdAt: now,
-      });
-      if (!inserted) throw new IdempotencyKeyTaken();
 
       // The texts come from the row just locked, so they are the settings this reservation counted against.
       const requestNo = grantRequestNo(account.mchid, now, inserted.billSerial);
