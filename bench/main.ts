@@ -8,10 +8,11 @@
  * Exits non-zero only when a scenario crashes; a missed target is reported, not failed.
  */
 import "reflect-metadata";
-import { cpus, freemem, totalmem } from "node:os";
+import { execFileSync } from "node:child_process";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { linkMigrationsIntoBuild } from "./support/build-layout.js";
-import { dropOpenDatabases, ADMIN_DATABASE_URL } from "./support/database.js";
+import { dropOpenDatabases, serverVersion, ADMIN_DATABASE_URL } from "./support/database.js";
 import { assertLoopbackUrl, guardOutboundConnections } from "./support/loopback.js";
 import { formatScenario, markdownTable, type ScenarioReport } from "./support/report.js";
 import { FULL_SIZES, QUICK_SIZES } from "./support/sizes.js";
@@ -64,7 +65,8 @@ const context: ScenarioContext = {
 console.log(`## Benchmark run ${new Date().toISOString()}${values.quick ? " (--quick)" : ""}\n`);
 console.log(
   `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), ` +
-    `${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free), PostgreSQL at ${new URL(ADMIN_DATABASE_URL).host}\n`,
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free), ${await serverVersion()} at ${new URL(ADMIN_DATABASE_URL).host}, ` +
+    `commit ${describeCommit()}, load average ${formatLoad()}\n`,
 );
 
 const reports: ScenarioReport[] = [];
@@ -87,7 +89,25 @@ for (const scenario of scenarios) {
 
 const checks = reports.flatMap((report) => report.targets.map((check) => [report.title, check.target, check.measured, check.met ? "met" : "MISSED"]));
 if (checks.length > 0) console.log(`### Targets\n\n${markdownTable(["scenario", "target", "measured", "result"], checks)}\n`);
-console.log(`Total time ${((performance.now() - runStarted) / 1000).toFixed(0)} s; ${crashed} scenario(s) crashed.`);
+console.log(`Total time ${((performance.now() - runStarted) / 1000).toFixed(0)} s; ${crashed} scenario(s) crashed; load average ${formatLoad()}.`);
 
 await dropOpenDatabases();
 process.exit(crashed > 0 ? 1 : 0);
+
+/** 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
+function formatLoad(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
+}
+
+/** The checked-out commit and how many files differ from it, or "unknown" outside a git checkout. */
+function describeCommit(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const changed = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+    return changed > 0 ? `${head} with ${changed} uncommitted files` : head;
+  } catch {
+    return "unknown";
+  }
+}

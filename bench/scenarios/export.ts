@@ -10,6 +10,7 @@ import { generateOrders } from "../support/order-data.js";
 import { formatShares, type CpuShare } from "../support/profiler.js";
 import type { SentStatement } from "../support/sql-counter.js";
 import { count, fixed, perSecond, ratio, skippedReport, type ScenarioReport } from "../support/report.js";
+import { FINISHED_JOB_STATUSES } from "../support/workflows.js";
 import type { Scenario, ScenarioContext } from "./scenario.js";
 
 const TENANT = "export";
@@ -207,7 +208,7 @@ async function waitForExport(
     const state = data.orderExport;
     if (!state) throw new Error(`export ${id} not found`);
     onProgress(state.status === "SUCCEEDED" ? (state.rowCount ?? state.processedRows) : state.processedRows);
-    if (state.status !== "PENDING" && state.status !== "RUNNING") return state;
+    if (FINISHED_JOB_STATUSES.has(state.status)) return state;
     if (Date.now() > deadline) throw new Error(`export ${id} still ${state.status} after ${timeoutMs} ms (${state.processedRows} rows)`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

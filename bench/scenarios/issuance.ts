@@ -18,7 +18,6 @@ const RAISED: RateLimit = { limit: 1_000_000, intervalMs: 1_000 };
 const JOB_CONCURRENCY = { vouchers: 16, redPackets: 8 } as const;
 
 const TARGET_PER_SECOND = 300;
-const WARM_UP_CUSTOMERS = 200;
 const JOB_TIMEOUT_MS = 900_000;
 
 type Kind = "vouchers" | "redPackets";
@@ -55,7 +54,7 @@ async function runIssuance(context: ScenarioContext): Promise<ScenarioReport> {
       const raised = await withApp(database, { voucherSend: RAISED, redPacketSend: RAISED, transferCreate: RAISED }, async (url, simulator, statements) => {
         const common = { url, sql: database.sql, simulator, statements, databaseName: database.name, timeoutMs: JOB_TIMEOUT_MS };
         // An unmeasured small send first, so the measured one does not pay for JIT compilation and cold caches.
-        await send({ ...common, tenant: `${kind.toLowerCase()}warm`, quota: WARM_UP_CUSTOMERS, beyondQuota: 0 });
+        await send({ ...common, tenant: `${kind.toLowerCase()}warm`, quota: sizes.warmUpCustomers, beyondQuota: 0 });
         return send({ ...common, tenant: `${kind.toLowerCase()}raised`, quota: sizes.customers, beyondQuota });
       });
 

@@ -55,3 +55,15 @@ async function withAdmin(work: (admin: postgres.Sql) => Promise<unknown>): Promi
     await admin.end({ timeout: 5 });
   }
 }
+
+/** The server's version string, such as "PostgreSQL 15.20". */
+export async function serverVersion(): Promise<string> {
+  assertLoopbackUrl(ADMIN_DATABASE_URL, "TEST_DATABASE_URL");
+  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await admin<{ version: string }[]>`select version() as version`;
+    return /^PostgreSQL [\d.]+/.exec(row!.version)?.[0] ?? row!.version;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}

@@ -95,7 +95,10 @@ export interface FinishedJob {
   outcomes: { outcome: string; count: number }[];
 }
 
-/** Poll a job until it leaves PENDING and RUNNING; throws after `timeoutMs`. */
+/** Job states after which a job does nothing more. */
+export const FINISHED_JOB_STATUSES = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+/** Poll a job until it has finished; throws after `timeoutMs`. */
 export async function waitForJob(url: string, token: string, jobId: string, timeoutMs: number, pollMs = 100): Promise<FinishedJob> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -107,7 +110,7 @@ export async function waitForJob(url: string, token: string, jobId: string, time
     );
     const job = data["job"] as FinishedJob | null;
     if (!job) throw new Error(`job ${jobId} not found`);
-    if (job.status !== "PENDING" && job.status !== "RUNNING") return job;
+    if (FINISHED_JOB_STATUSES.has(job.status)) return job;
     if (Date.now() > deadline) {
       throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms (${job.processedItems}/${job.totalItems} items)`);
     }
