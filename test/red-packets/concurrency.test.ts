@@ -90,7 +90,7 @@ describe("quota under concurrency", () => {
       else expect(paidAmount + grant.amount).toBeGreaterThan(10_000);
     }
 
-    // The simulator holds exactly the paid grants, once each.
+    // The simulator has exactly the paid grants, once each.
     const packets = first.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid);
     expect(packets).toHaveLength(paidCount);
     expect(packets.reduce((sum, packet) => sum + packet.total_amount, 0)).toBe(paidAmount);

@@ -198,7 +198,7 @@ describe("workflow sends", () => {
       ["TOTAL_COUNT_LIMIT", "OUTBOX"],
     ]);
 
-    // The same key returns the same job and pays nobody again.
+    // The same key returns the same job and pays no customer a second time.
     const again = await setup.service.request(StartRedPacketSendDocument, { input: { redPacketId, idempotencyKey: "workflow-run-1", customers } });
     expect(again.startRedPacketSend.job!.id).toBe(job.id);
     const otherPacket = await createRedPacket(setup, { name: "另一个红包" });

@@ -23,7 +23,7 @@ export interface RedPacketTenant {
   campaignId: string;
 }
 
-/** A tenant with a connected simulated merchant, a campaign, and clients for each staff role. */
+/** Create a tenant with a connected simulated merchant, a campaign, and clients for each staff role. */
 export async function setUpTenant(
   test: TestApp,
   tenant: string,
@@ -57,7 +57,7 @@ export async function createRedPacket(setup: RedPacketTenant, overrides: Partial
   return createRedPacket.redPacket!.id;
 }
 
-/** A customer of the merchant's official account, known to the simulator. */
+/** Make a customer of the merchant's official account, known to the simulator. */
 export function customerOf(test: TestApp, setup: RedPacketTenant, mobile?: string) {
   const openid = test.app.services.simulator!.customer.openid(setup.merchant.appid);
   return { appid: setup.merchant.appid, openid, ...(mobile ? { mobile } : {}) };
@@ -82,7 +82,7 @@ export async function finishedJob(client: GraphQLClient, id: string, outcome?: s
   }, 30_000);
 }
 
-/** Every grant of a red packet, newest first. */
+/** Fetch every grant of a red packet, newest first. */
 export async function allGrants(client: GraphQLClient, redPacketId: string): Promise<RedPacketGrantFieldsFragment[]> {
   const grants: RedPacketGrantFieldsFragment[] = [];
   let after: string | null = null;

@@ -17,7 +17,7 @@ export interface FailureNoticeInput {
 
 /**
  * Queue the notice of a failed grant inside the caller's transaction. The channel adapter builds the
- * message now; a customer the channel cannot reach gets an UNDELIVERABLE row with the reason, so the
+ * message now. A customer the channel cannot reach gets an UNDELIVERABLE row with the reason, so the
  * outbox still shows why no message went out. Returns false when the grant already has its notice.
  */
 export async function queueFailureNotice(db: Executor, tenantId: string, input: FailureNoticeInput): Promise<boolean> {

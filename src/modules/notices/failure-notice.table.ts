@@ -28,7 +28,7 @@ export const failureNotices = pgTable(
     /** The message the channel adapter built: template message body or SMS request. */
     payload: jsonb("payload").$type<Record<string, unknown>>(),
     status: text("status", { enum: failureNoticeStatuses }).notNull(),
-    /** Why the notice cannot be delivered or failed, such as NO_MOBILE. */
+    /** Reason the notice is undeliverable or failed, such as NO_MOBILE. */
     statusReason: text("status_reason"),
     /** The grant's failure code that caused the notice, such as DAILY_AMOUNT_LIMIT. */
     failureCode: text("failure_code").notNull(),

@@ -1,6 +1,6 @@
 import type { FailureNoticeChannel } from "./failure-notice.table.js";
 
-/** Who a notice goes to: the grant's customer and the official account that may message them. */
+/** Recipient of a notice: the grant's customer and the official account that may message them. */
 export interface NoticeRecipient {
   appid: string;
   openid: string;
@@ -18,7 +18,7 @@ export type NoticeTransport = (payload: Record<string, unknown>) => Promise<{ ok
 /** One way of telling a customer that their red packet could not be paid. */
 export interface NoticeChannelAdapter {
   readonly channel: FailureNoticeChannel;
-  /** Build the channel's message, or say why this customer cannot be reached through the channel. */
+  /** Build the channel's message, or return why this customer cannot be reached through the channel. */
   prepare(recipient: NoticeRecipient, text: string): PreparedNotice;
 }
 
@@ -27,8 +27,8 @@ export interface NoticeChannelAdapter {
  * and their openid must be under the official account's AppID.
  *
  * NOTE: a template message needs a template_id and data keys from the official account's template
- * library; red packet settings carry only the text, so the payload keeps the text under `content`
- * until a template is configured.
+ * library. Red packet settings carry only the text, so the payload keeps it under `content` until a
+ * template can be configured.
  */
 export const templateMessageChannel: NoticeChannelAdapter = {
   channel: "TEMPLATE_MESSAGE",

@@ -16,16 +16,16 @@ export interface RedPacketQuota {
   limits: QuotaLimits;
   /** Issued plus in flight, in total and on `day`. */
   used: QuotaUsage;
-  /** What is left of each limit; null for an unlimited one. */
+  /** Remaining quota of each limit; null for an unlimited one. */
   remaining: QuotaRemaining;
 }
 
 const FALLBACK_TIME_ZONE = "Asia/Shanghai";
 
 /**
- * The quotas of every red packet linked to a campaign (deleted ones included, newest first), with
- * today's daily figures. `now` defaults to the current time; `timeZone` to the tenant's own zone, else
- * Asia/Shanghai; pass services.config.defaultTimeZone's result when the server default differs.
+ * List the quotas of every red packet linked to a campaign (deleted ones included, newest first), with
+ * the daily figures of the local day at `now` (default: the current time). Without `timeZone` the
+ * tenant's own zone applies, else Asia/Shanghai, so pass the zone when DEFAULT_TIME_ZONE differs.
  */
 export async function redPacketQuotasForCampaign(
   scope: TenantScope,

@@ -12,7 +12,7 @@ const OWN_FAILURE_KEYS: Record<string, MessageKey> = {
   TRANSFER_SCENE_MISSING: "redPacket.failure.TRANSFER_SCENE_MISSING",
 };
 
-/** The message key of one of our failure codes; undefined for WeChat Pay's codes. */
+/** Return the message key of one of our failure codes; undefined for WeChat Pay's codes. */
 export function ownFailureKey(code: string): MessageKey | undefined {
   return Object.hasOwn(OWN_FAILURE_KEYS, code) ? OWN_FAILURE_KEYS[code] : undefined;
 }

@@ -7,8 +7,8 @@ import { resumeGrant } from "./issuing.service.js";
 const SWEEP_BATCH = 50;
 
 /**
- * Finish grants left in flight: by a crash between reservation and payment, by an unknown answer that
- * stayed unknown, or by a postponed retry (NOTENOUGH, rate limits). Each grant whose lease ran out is
+ * Finish grants left in flight: by a crash between reservation and payment, by an outcome that stayed
+ * unknown, or by a postponed retry (NOTENOUGH, rate limits). Each grant whose lease ran out is
  * queried first and sent again only under its stored request number, so nothing is paid twice and
  * nothing reserved is lost. Safe to run on every instance at once: a grant's lease admits one worker.
  * Returns how many grants left RESERVED.

@@ -36,7 +36,7 @@ export async function findGrantByRequestNo(scope: TenantScope, merchantAccountId
   return row;
 }
 
-/** The grant locked until the transaction ends, so its status changes one step at a time. */
+/** Read the grant and lock it until the transaction ends, so its status changes one step at a time. */
 export async function lockGrant(scope: TenantScope, id: string): Promise<RedPacketGrantRow | undefined> {
   const [row] = await scope.db.select().from(grants).where(scope.where(grants, eq(grants.id, id))).for("update");
   return row;
@@ -214,7 +214,7 @@ function ago(ms: number): SQL {
 /**
  * Grants reconciliation compares with WeChat Pay: every grant with a request number that is not settled
  * for good (reserved, or issued and not yet claimed or refunded), plus those changed within `recentMs`.
- * WeChat Pay answers queries for 30 days, so grants older than `maxAgeMs` are left out.
+ * WeChat Pay returns query results for 30 days, so grants older than `maxAgeMs` are left out.
  */
 export async function findGrantsToReconcile(
   scope: TenantScope,

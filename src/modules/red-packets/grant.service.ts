@@ -18,12 +18,12 @@ import { workContextOf } from "./work-context.js";
 /** WeChat Pay closes a merchant transfer the customer has not confirmed after 24 hours. */
 const TRANSFER_CONFIRM_WINDOW_MS = 24 * 3_600_000;
 
-/** A lucky draw's prize: one red packet, paid before the call returns unless WeChat Pay leaves it open. */
+/** Pay a lucky draw's prize: one red packet, paid before the call returns unless WeChat Pay leaves it open. */
 export function awardRedPacketPrize(ctx: RequestContext, input: AwardRedPacketPrizeInput): Promise<RedPacketGrantPayload> {
   return issueSingleGrant(ctx, input, "LUCKY_DRAW");
 }
 
-/** A form's post-submission action: one red packet, like a prize. */
+/** Pay one red packet as a form's post-submission action, like a prize. */
 export function issueRedPacketForForm(ctx: RequestContext, input: IssueRedPacketForFormInput): Promise<RedPacketGrantPayload> {
   return issueSingleGrant(ctx, input, "FORM");
 }
@@ -49,8 +49,8 @@ async function issueSingleGrant(
 }
 
 /**
- * Drive a grant whose payout is in flight now, without waiting for its next scheduled attempt; for an
- * operator who has, say, topped up the merchant balance after NOTENOUGH. Uses the same request number.
+ * Drive a grant whose payout is in flight now, without waiting for its next scheduled attempt, with
+ * the same request number. Operators use it after topping up the merchant balance for NOTENOUGH.
  */
 export async function retryRedPacketGrant(ctx: RequestContext, globalId: string): Promise<RedPacketGrantPayload> {
   const work = workContextOf(ctx);
@@ -104,8 +104,8 @@ export async function searchGrants(
 }
 
 /**
- * The signed-in customer's merchant transfers that wait for confirmation, with what the page passes to
- * requestMerchantTransfer. Transfers older than WeChat Pay's 24-hour window are left out even before the
+ * List the signed-in customer's merchant transfers that wait for confirmation, with the parameters the
+ * page passes to requestMerchantTransfer. Transfers older than WeChat Pay's 24-hour window are left out even before the
  * expiry notification arrives.
  */
 export async function myTransfersAwaitingConfirmation(ctx: RequestContext): Promise<RedPacketTransferConfirmation[]> {

@@ -18,7 +18,7 @@ import { grantRequestNo } from "./request-number.js";
 import { tenantDay } from "./tenant-day.js";
 import type { WorkContext } from "./work-context.js";
 
-/** One red packet for one customer, as any entry point asks for it. Ids are row ids. */
+/** A request for one red packet for one customer, from any entry point. Ids are row ids. */
 export interface GrantRequest {
   redPacketId: string;
   customer: { appid: string; openid: string; mobile?: string | null };
@@ -31,7 +31,7 @@ export interface GrantRequest {
 
 /**
  * Seams for fault tests. `afterReservation` runs after the reservation committed and before WeChat Pay
- * is called; throwing from it leaves the grant exactly as a crash at that point would.
+ * is called. Throwing from it leaves the grant exactly as a crash at that point would.
  */
 export interface IssueHooks {
   afterReservation?: (grant: RedPacketGrantRow) => Promise<void>;
@@ -56,8 +56,8 @@ export const TRANSFER_NOTIFICATION_KIND = "red-packet-transfer";
  * 1. A repeated idempotency key returns the grant it made (resuming it if its payout is in flight).
  * 2. The amount is drawn once (crypto.randomInt) and the quota reserved against all four limits in the
  *    transaction that inserts the grant with its request number and request body.
- * 3. WeChat Pay is called with that number; an unknown outcome is queried and resent with the same
- *    number and body; only a definitive failure releases the reservation.
+ * 3. WeChat Pay is called with that number. An unknown outcome is queried and resent with the same
+ *    number and body, and only a definitive failure releases the reservation.
  * 4. The result, the customer event and the counters are written in one transaction, and live
  *    dashboards are told after it commits.
  *
@@ -127,7 +127,7 @@ export async function issueGrant(work: WorkContext, request: GrantRequest, hooks
   }
 }
 
-/** A fixed amount, or one drawn uniformly from [min, max] by the CSPRNG. */
+/** Return the fixed amount, or draw one uniformly from [min, max] with the CSPRNG (crypto.randomInt). */
 function drawAmount(packet: RedPacketRow): number {
   return packet.amountMode === "FIXED" ? packet.minAmount : randomInt(packet.minAmount, packet.maxAmount + 1);
 }
@@ -216,7 +216,8 @@ function transferNotifyUrl(work: WorkContext, merchantAccountId: string): string
 
 /**
  * Take over a reserved grant (after a crash, a postponed retry or a repeated request) and drive it
- * on, starting with a query. Returns the grant as it is when another worker holds it or it is not due.
+ * on, starting with a query. Returns the grant unchanged while another worker has its lease or its
+ * next attempt is not due.
  */
 export async function resumeGrant(work: WorkContext, grant: RedPacketGrantRow, options: { ignoreSchedule?: boolean } = {}): Promise<RedPacketGrantRow> {
   const claimed = await claimGrantLease(work.scope, grant.id, GRANT_LEASE_MS, options.ignoreSchedule);
@@ -303,7 +304,7 @@ async function driveGrant(work: WorkContext, grant: RedPacketGrantRow, options: 
         return postpone(work, grant, attempts, { code: "NO_PACKAGE_INFO", message: "the transfer bill came back without package_info" });
     }
   }
-  return postpone(work, grant, attempts, { code: "OUTCOME_UNKNOWN", message: `no definite answer after ${MAX_ROUNDS} rounds` });
+  return postpone(work, grant, attempts, { code: "OUTCOME_UNKNOWN", message: `no definite response after ${MAX_ROUNDS} rounds` });
 }
 
 /** Leave the grant RESERVED for the recovery sweep, after a delay that doubles with each attempt. */

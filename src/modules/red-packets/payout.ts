@@ -10,18 +10,18 @@ import type { RedPacketGrantRow, RedPacketRow } from "./red-packet.tables.js";
 import { CASH_MARKETING_SCENE } from "./settings-validation.js";
 
 /**
- * NOTE: sendredpack asks for the IP of the calling server; this server does not know its public
- * address, so it sends the loopback address. WeChat Pay has not been seen rejecting it, but a
- * CLIENT_IP setting would remove the guess.
+ * NOTE: sendredpack requires client_ip, the IP of the calling server. This server does not know its
+ * public address and sends the loopback address, which WeChat Pay might reject; a CLIENT_IP setting
+ * would remove the guess.
  */
 const CLIENT_IP = "127.0.0.1";
 
-/** The label the payee sees for a 现金营销 transfer; WeChat Pay accepts 现金奖励 or 活动奖励 there. */
+/** The label shown to the payee of a 现金营销 transfer; WeChat Pay accepts 现金奖励 or 活动奖励 there. */
 const TRANSFER_PERCEPTION = "现金奖励";
 
 /**
- * What WeChat Pay said about a grant's payout, from a send, a query or a notification. `amount` is the
- * amount in fen WeChat Pay holds for the request number, when the answer carries it.
+ * WeChat Pay's report on a grant's payout, from a send, a query or a notification. `amount` is the
+ * amount in fen recorded at WeChat Pay for the request number, when the response includes it.
  */
 export type PayoutObservation =
   /** Sent and waiting for the customer: a cash red packet to open, a transfer to confirm. */
@@ -60,7 +60,7 @@ export function isLimitCode(code: string): boolean {
   return LIMIT_CODES.has(code.replaceAll("_", "").toUpperCase());
 }
 
-/** The sendredpack body of a grant, fixed at reservation so that every attempt sends the same fields. */
+/** Build the sendredpack body of a grant once, at reservation, so that every attempt sends the same fields. */
 export function cashRedPacketRequest(packet: RedPacketRow, account: MerchantAccountRow, grant: { openid: string; amount: number }) {
   return {
     wxappid: account.officialAccountAppid,
@@ -70,14 +70,14 @@ export function cashRedPacketRequest(packet: RedPacketRow, account: MerchantAcco
     send_name: packet.sendName,
     wishing: packet.wishing,
     act_name: packet.actName,
-    // WeChat Pay requires a remark; the activity name stands in when none is set.
+    // WeChat Pay requires a remark, so the activity name is sent when none is set.
     remark: packet.remark ?? packet.actName,
     client_ip: CLIENT_IP,
     ...(packet.sceneId ? { scene_id: packet.sceneId } : {}),
   };
 }
 
-/** The transfer-bills body of a grant (without out_bill_no), fixed at reservation like the cash one. */
+/** Build the transfer-bills body of a grant (without out_bill_no) once, at reservation, like the cash one. */
 export function transferRequest(
   packet: RedPacketRow,
   account: MerchantAccountRow,
@@ -107,7 +107,7 @@ export async function sendPayout(client: WechatPayClient, grant: RedPacketGrantR
     const body = grant.request as unknown as Omit<SendRedPackRequest, "mch_billno"> & { scene_id?: RedPackSceneId };
     const result = await client.sendRedPack({ ...body, mch_billno: requestNo });
     if (result.ok) return { kind: "issued", wechatId: result.value.send_listid, wechatState: "SENT" };
-    // FATAL_ERROR means the number is taken by a packet with other fields; only a query tells what exists.
+    // FATAL_ERROR means the number is taken by a packet with other fields, so only a query shows what exists.
     if (result.code.replaceAll("_", "") === "FATALERROR") return { kind: "unknown", code: result.code, message: result.message };
     return fromFailure(result);
   }
@@ -138,7 +138,7 @@ export async function queryPayout(client: WechatPayClient, grant: RedPacketGrant
       case "RFUND_ING":
       case "REFUND":
         return { kind: "refunded", wechatId: info.detail_id, wechatState: info.status, amount };
-      // A FAILED packet is sent again under the same number, which WeChat Pay answers definitively.
+      // A FAILED packet is sent again under the same number, and WeChat Pay then returns a definitive result.
       case "FAILED":
         return { kind: "notFound" };
     }

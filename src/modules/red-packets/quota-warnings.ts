@@ -8,7 +8,7 @@ import { limitsOf } from "./red-packet.type.js";
 
 export const QUOTA_WARNING_TOPIC = "RED_PACKET_QUOTA_WARNING";
 
-/** What RED_PACKET_QUOTA_WARNING carries, keyed by tenant id: plain JSON, so it can cross instances. */
+/** Payload of RED_PACKET_QUOTA_WARNING, keyed by tenant id: plain JSON, so it can cross instances. */
 export interface QuotaWarningPayload {
   tenantId: string;
   warningId: string;
@@ -23,8 +23,8 @@ export interface QuotaWarningPayload {
 
 /**
  * Store a warning for each limit this reservation pushed across the red packet's threshold. Runs in the
- * reservation's transaction, under the red packet's row lock, so exactly one reservation sees each
- * crossing.
+ * reservation's transaction, under the red packet's row lock, so each crossing is recorded by exactly
+ * one reservation.
  */
 export async function recordQuotaWarnings(
   tx: TenantScope,

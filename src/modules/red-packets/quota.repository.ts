@@ -14,10 +14,10 @@ const days = redPacketDailyCounters;
 
 /**
  * Take one grant of `amount` fen from all four limits, inside the caller's transaction. The total
- * limits are checked by a conditional UPDATE of the red packet row and the daily ones by a conditional
- * upsert of the day's row; PostgreSQL re-checks each condition on the latest row version after waiting
- * for its lock, so concurrent reservations (from any number of connections or instances) never exceed a
- * limit. When the daily check fails the caller must roll back, which also undoes the total update.
+ * limits are checked by a conditional UPDATE of the red packet row, and the daily ones by a conditional
+ * upsert of the day's row. PostgreSQL re-checks each condition on the latest row version after waiting
+ * for its lock, so concurrent reservations (from any number of connections or instances) never exceed
+ * a limit. When a check fails the caller must roll back, which also undoes the total update.
  */
 export async function reserveQuota(
   scope: TenantScope,
@@ -92,7 +92,7 @@ async function findDay(scope: TenantScope, redPacketId: string, day: string): Pr
   return row;
 }
 
-/** Change one red packet's counters and, when the grant holds daily quota, its day's counters too. */
+/** Change one red packet's counters and, when the grant took daily quota, its day's counters too. */
 async function adjustCounters(
   scope: TenantScope,
   target: { redPacketId: string; quotaDay: string | null },
@@ -140,17 +140,17 @@ async function adjustCounters(
 
 type CounterTarget = { redPacketId: string; quotaDay: string | null; amount: number };
 
-/** A reserved grant was paid: its quota stays taken and moves from in flight to issued. */
+/** Count a reserved grant as paid: its quota stays taken and moves from in flight to issued. */
 export function countIssued(scope: TenantScope, grant: CounterTarget): Promise<void> {
   return adjustCounters(scope, grant, { reserved: -1, issued: 1 }, grant.amount);
 }
 
-/** A reserved grant failed for good: its quota is released. */
+/** Release the quota of a reserved grant that failed for good. */
 export function countReleased(scope: TenantScope, grant: CounterTarget): Promise<void> {
   return adjustCounters(scope, grant, { reserved: -1, failed: 1 }, grant.amount);
 }
 
-/** A grant failed before taking quota (a limit, a deleted red packet): only the failure count grows. */
+/** Count a grant that failed before taking quota (a limit, a deleted red packet); only the failure count grows. */
 export function countRejected(scope: TenantScope, grant: CounterTarget): Promise<void> {
   return adjustCounters(scope, { ...grant, quotaDay: null }, { failed: 1 }, grant.amount);
 }

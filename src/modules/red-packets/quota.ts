@@ -8,7 +8,7 @@ export interface QuotaLimits {
   dailyAmount: number | null;
 }
 
-/** What counts against the limits: grants reserved (in flight) plus grants issued. */
+/** Usage that counts against the limits: grants reserved (in flight) plus grants issued. */
 export interface QuotaUsage {
   totalCount: number;
   totalAmount: number;
@@ -16,7 +16,7 @@ export interface QuotaUsage {
   dailyAmount: number;
 }
 
-/** What is left of each limit, never below zero; null for an unlimited one. */
+/** Remaining quota of each limit, never below zero; null for an unlimited one. */
 export interface QuotaRemaining {
   totalCount: number | null;
   totalAmount: number | null;
@@ -69,7 +69,7 @@ export function remainingQuota(limits: QuotaLimits, usage: QuotaUsage): QuotaRem
   };
 }
 
-/** The first limit (total before daily, count before amount) that a grant of `amount` fen would break. */
+/** Return the first limit (total before daily, count before amount) that a grant of `amount` fen would break. */
 export function limitBrokenBy(limits: QuotaLimits, usage: QuotaUsage, amount: number): QuotaLimitKind | undefined {
   return LIMIT_ORDER.find((kind) => {
     const limit = limitOf(limits, kind);
@@ -111,7 +111,7 @@ export function crossedThresholds(
   return crossings;
 }
 
-/** How many grants of `amount` fen each the remaining quota allows; undefined when nothing limits it. */
+/** Count the grants of `amount` fen each that the remaining quota allows; undefined when nothing limits them. */
 function grantsAllowed(remaining: QuotaRemaining, amount: number): number | undefined {
   const candidates = [
     remaining.totalCount,
@@ -162,7 +162,7 @@ export function planSend(input: {
   return { guaranteed, possible, bindingLimit };
 }
 
-/** The local date (YYYY-MM-DD) of an instant in an IANA time zone; daily limits reset at its midnight. */
+/** Return the local date (YYYY-MM-DD) of an instant in an IANA time zone; daily limits reset at its midnight. */
 export function localDay(at: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
   const part = (type: string) => parts.find((item) => item.type === type)!.value;

@@ -11,7 +11,7 @@ import {
 const runs = redPacketReconciliationRuns;
 const mismatches = redPacketReconciliationMismatches;
 
-/** The run of a job, created on the job's first attempt and reused when the job is retried. */
+/** Create the run of a job on its first attempt, or return the run when the job is retried. */
 export async function startRun(scope: TenantScope, jobId: string, now: Date): Promise<RedPacketReconciliationRunRow> {
   await scope.db.insert(runs).values(scope.row({ jobId, startedAt: now })).onConflictDoNothing({ target: runs.jobId });
   const [row] = await scope.db.select().from(runs).where(scope.where(runs, eq(runs.jobId, jobId)));

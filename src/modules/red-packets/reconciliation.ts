@@ -18,7 +18,7 @@ export const RED_PACKET_RECONCILIATION_JOB = "red-packet-reconciliation";
 
 /** Settled grants changed within this window are checked again; in ms. */
 const RECENT_MS = 48 * 3_600_000;
-/** WeChat Pay answers queries about the last 30 days only; in ms. */
+/** WeChat Pay returns query results for the last 30 days only; in ms. */
 const QUERY_WINDOW_MS = 30 * 24 * 3_600_000;
 /** A grant in flight for longer than this is reported, in ms. */
 const STUCK_AFTER_MS = 3_600_000;
@@ -57,9 +57,9 @@ export async function startReconciliation(ctx: RequestContext): Promise<Job> {
 
 /**
  * Compare recorded grants with WeChat Pay: grants in flight or issued and unclaimed, and grants settled
- * in the last 48 hours. Claims, refunds of unclaimed red packets and closed transfers are recorded (with
- * RED_PACKET_REFUNDED events); every difference that cannot be explained that way is stored as a
- * mismatch for an operator. Grants in flight are left to the recovery sweep and reported when stuck.
+ * in the last 48 hours. Claims, refunds of unclaimed red packets and closed transfers are recorded, with
+ * RED_PACKET_REFUNDED events. Every other difference is stored as a mismatch for an operator. Grants
+ * in flight are left to the recovery sweep and reported when stuck.
  */
 export const reconciliationJobHandler: JobHandler = async (job, runtime) => {
   const work: WorkContext = { services: runtime.services, scope: runtime.scope, logger: runtime.logger.child({ module: "red-packets" }) };
@@ -143,7 +143,7 @@ async function reconcileGrant(
   return { updated, mismatches: found };
 }
 
-/** What a recorded status and WeChat Pay's answer together call for: nothing, an update or a report. */
+/** Decide what a recorded status and WeChat Pay's response call for: nothing, an update or a report. */
 function judge(grant: RedPacketGrantRow, seen: PayoutObservation): Verdict {
   const paidAtWechat = seen.kind === "issued" || seen.kind === "claimed" || seen.kind === "refunded" || seen.kind === "needsPackage" || seen.kind === "inProgress";
   if (grant.status === "FAILED") {

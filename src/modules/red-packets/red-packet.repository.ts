@@ -35,7 +35,7 @@ export async function findRedPacketById(scope: TenantScope, id: string): Promise
   return row;
 }
 
-/** The row locked until the transaction ends; reservations and settlements of the red packet wait meanwhile. */
+/** Read the row and lock it until the transaction ends; reservations and settlements of the red packet wait meanwhile. */
 export async function lockRedPacket(scope: TenantScope, id: string): Promise<RedPacketRow | undefined> {
   const [row] = await scope.db
     .select()
@@ -121,7 +121,7 @@ export async function findDailyCounters(
   return new Map(rows.map((row) => [row.redPacketId, row]));
 }
 
-/** The tenant's own time zone, or undefined when it has none (then the server default applies). */
+/** Return the tenant's own time zone, or undefined when it has none (then the server default applies). */
 export async function findTenantZone(scope: TenantScope): Promise<string | undefined> {
   const [row] = await scope.db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, scope.tenantId));
   return row?.timeZone ?? undefined;

@@ -126,7 +126,7 @@ export async function createRedPacket(ctx: RequestContext, input: CreateRedPacke
 
 /**
  * Apply the given changes under the red packet's row lock, so no reservation runs between the checks
- * and the write: frozen fields stay as they are once sending has started, and no limit drops below
+ * and the write. Frozen fields stay as they are once sending has started, and no limit drops below
  * what is already issued or in flight.
  */
 export async function updateRedPacket(ctx: RequestContext, input: UpdateRedPacketInput): Promise<RedPacketResult> {
@@ -303,7 +303,7 @@ function frozenFieldProblems(input: UpdateRedPacketInput, existing: RedPacketRow
   return problems;
 }
 
-/** A limit may go down, but never below what is issued or in flight (today's usage for daily limits). */
+/** Report limits lowered below what is issued or in flight (today's usage for daily limits). */
 function limitFloorProblems(
   settings: RedPacketSettings,
   existing: RedPacketRow,

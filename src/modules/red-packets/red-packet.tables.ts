@@ -127,8 +127,8 @@ export type GrantSource = (typeof grantSources)[number];
 
 /**
  * One red packet for one customer. The row, its amount, its request number and the exact request body
- * are stored before WeChat Pay is called, so every retry (inline, after a restart, or by the recovery
- * sweep) sends the same mch_billno or out_bill_no with the same body, and nothing is paid twice.
+ * are stored before WeChat Pay is called. Every retry (inline, after a restart, or by the recovery
+ * sweep) therefore sends the same mch_billno or out_bill_no with the same body, and nothing is paid twice.
  */
 export const redPacketGrants = pgTable(
   "red_packet_grants",

@@ -82,7 +82,7 @@ export class RedPacketLimits {
   dailyAmount!: number | null;
 }
 
-@ObjectType({ description: "What the customer is told when a grant fails." })
+@ObjectType({ description: "The notice a customer receives when their grant fails." })
 export class FailureNoticeSettings {
   @Field(() => Boolean)
   enabled!: boolean;

@@ -12,7 +12,7 @@ const PREFIX_LENGTH = MAX_BILL_NO_LENGTH - 8 - SERIAL_DIGITS;
  * values of the grant, so it is the same however often it is computed.
  *
  * A merchant number longer than 10 digits is cut to its last 10, which keeps the number within 28
- * characters; numbers stay unique because the serial comes from a database sequence and WeChat Pay
+ * characters. Numbers stay unique, because the serial comes from a database sequence and WeChat Pay
  * scopes request numbers to one merchant.
  */
 export function grantRequestNo(mchid: string, createdAt: Date, serial: number): string {

@@ -70,7 +70,7 @@ export function checkIdempotencyKey(ctx: RequestContext, key: string): UserError
 /**
  * Start a workflow send: check every customer, then either predict the outcome (dry run) or store a
  * durable job with one item per customer, in one transaction. The same idempotency key returns the job
- * it started before, so a workflow that retries its call pays nobody twice.
+ * it started before, so a workflow that retries its call pays no customer twice.
  */
 export async function startRedPacketSend(ctx: RequestContext, input: StartRedPacketSendInput): Promise<StartRedPacketSendPayload> {
   const scope = tenantScope(ctx);

@@ -62,7 +62,7 @@ const TRANSFER_REAL_NAME_FROM = 200_000;
 /** The 现金营销 scene, the only one whose report items (活动名称, 奖励说明) red packets can fill. */
 export const CASH_MARKETING_SCENE = "1000";
 
-/** Longest transfer_remark and report item content of a merchant transfer, in characters. */
+/** Maximum length of transfer_remark and of report item content in a merchant transfer, in characters. */
 const TRANSFER_TEXT_LENGTH = 32;
 
 /** Read the amount input into a mode and range, or report what is missing. */

@@ -4,7 +4,7 @@ import { localDay } from "./quota.js";
 import { findTenantZone } from "./red-packet.repository.js";
 
 /**
- * The tenant's IANA time zone for daily limits: its own when set and known to this runtime, else the
+ * Return the tenant's IANA time zone for daily limits: its own when set and known to this runtime, else the
  * server default (DEFAULT_TIME_ZONE, Asia/Shanghai unless configured).
  */
 export async function tenantTimeZone(scope: TenantScope, defaultTimeZone: string): Promise<string> {
@@ -12,7 +12,7 @@ export async function tenantTimeZone(scope: TenantScope, defaultTimeZone: string
   return zone !== undefined && isKnownTimeZone(zone) ? zone : defaultTimeZone;
 }
 
-/** The tenant's local date (YYYY-MM-DD) at `now`. */
+/** Return the tenant's local date (YYYY-MM-DD) at `now`. */
 export async function tenantDay(scope: TenantScope, defaultTimeZone: string, now: Date): Promise<string> {
   return localDay(now, await tenantTimeZone(scope, defaultTimeZone));
 }

@@ -5,8 +5,8 @@ import { tenantScope } from "../../graphql/context.js";
 import type { Logger } from "../../logging/logger.js";
 
 /**
- * What issuing needs, whether a request, a job, the recovery sweep or a notification started it: the
- * services, the tenant scope and a logger carrying the caller's ids.
+ * Dependencies of issuing, whether a request, a job, the recovery sweep or a notification started it:
+ * the services, the tenant scope and a logger carrying the caller's ids.
  */
 export interface WorkContext {
   services: AppServices;
