@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { print } from "graphql";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import {
   AwardRedPacketPrizeDocument,
   FailureNoticesDocument,
@@ -8,10 +11,13 @@ import {
   RedPacketDocument,
   RedPacketGrantDocument,
   RedPacketGrantsDocument,
+  RedPacketQuotaWarningRaisedDocument,
+  RedPacketQuotaWarningsDocument,
   RedPacketSendJobDocument,
   StartRedPacketSendDocument,
 } from "../generated/graphql.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { signTestToken } from "../support/tokens.js";
 import { createRedPacket, customerOf, eventually, finishedJob, setUpTenant } from "./support.js";
 
 let test: TestApp;
@@ -251,5 +257,40 @@ describe("workflow sends", () => {
     expect(test.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid)).toHaveLength(1);
     const { redPacketGrants } = await setup.marketer.request(RedPacketGrantsDocument, { filter: { redPacketId: random } });
     expect(redPacketGrants.totalCount).toBe(0);
+  });
+});
+
+describe("quota warnings", () => {
+  it("redPacketQuotaWarningRaised fires once per crossing", async () => {
+    const setup = await setUpTenant(test, "rp-warning");
+    const redPacketId = await createRedPacket(setup, { limits: { totalCount: 4 }, warningThresholdPercent: 50 });
+
+    const client = createClient({
+      url: test.graphqlUrl.replace("http", "ws"),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${await signTestToken({ tenant: "rp-warning", roles: ["marketer"] })}` },
+    });
+    try {
+      const subscription = client.iterate({ query: print(RedPacketQuotaWarningRaisedDocument) });
+      const next = subscription.next();
+      // The subscription is registered once the server has acknowledged it; give it a moment.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      for (const key of ["w-1", "w-2", "w-3"]) {
+        await setup.service.request(AwardRedPacketPrizeDocument, { input: { redPacketId, customer: customerOf(test, setup), idempotencyKey: key } });
+      }
+      const received = await next;
+      expect(received.value).toEqual({
+        data: {
+          redPacketQuotaWarningRaised: expect.objectContaining({ redPacketId, limit: "TOTAL_COUNT", thresholdPercent: 50, usedCount: 2, limitCount: 4, day: null }),
+        },
+      });
+      await subscription.return?.();
+    } finally {
+      await client.dispose();
+    }
+
+    const { redPacketQuotaWarnings } = await setup.marketer.request(RedPacketQuotaWarningsDocument, { redPacketId });
+    expect(redPacketQuotaWarnings.totalCount).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { completeJobItem } from "../jobs/job.repository.js";
 import { findMerchantAccountById } from "../merchants/merchant-account.repository.js";
 import { queueFailureNotice } from "../notices/failure-notice.repository.js";
 import { findGrantByKey, insertGrant, lockGrant, updateGrant, type GrantValues } from "./grant.repository.js";
-import type { PayoutObservation } from "./payout.js";
+import { isLimitCode, type PayoutObservation } from "./payout.js";
 import { countClaimed, countIssued, countRefunded, countRejected, countReleased } from "./quota.repository.js";
 import { findRedPacketById } from "./red-packet.repository.js";
 import type { RedPacketGrantRow } from "./red-packet.tables.js";
@@ -110,7 +110,8 @@ async function applyObservation(work: WorkContext, tx: TenantScope, locked: RedP
     case "closed":
       // A bill that closes before we saw it waiting for the customer never paid: release its quota.
       if (grant.status === "RESERVED") {
-        grant = await fail(work, tx, grant, { code: observation.reason, message: `transfer bill ${observation.wechatState}`, limitReached: false }, now);
+        const failure = { code: observation.reason, message: `transfer bill ${observation.wechatState}`, limitReached: isLimitCode(observation.reason) };
+        grant = await fail(work, tx, grant, failure, now);
         changed = true;
       } else if (grant.status === "ISSUED") {
         grant = await refund(tx, grant, observation.wechatState, observation.reason, now);
