@@ -67,7 +67,8 @@ try {
   console.log(`\n${formatReport(report, serverUrl)}\n`);
   console.log(`演示用时 Demo took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
-  console.error(`The demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const cause = error instanceof Error && error.cause ? `\ncaused by: ${String((error.cause as Error).stack ?? error.cause)}` : "";
+  console.error(`The demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${cause}`);
   await app.stop();
   process.exit(1);
 }

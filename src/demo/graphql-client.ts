@@ -23,18 +23,30 @@ export class DemoClient {
 
   async request<T>(document: string | DocumentNode, variables: Record<string, unknown> = {}): Promise<T> {
     const query = typeof document === "string" ? document : print(document);
-    const response = await fetch(this.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Bearer ${this.token}`,
-        "accept-language": this.language,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
+    const response = await this.post(JSON.stringify({ query, variables }));
     const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     if (body.errors?.length) throw new DemoGraphQLError(operationName(query), body.errors);
     return body.data as T;
+  }
+
+  /**
+   * POST once, and once more if the connection broke before an answer arrived: a reused keep-alive socket
+   * can be closed by the server at the same moment. Every demo request is safe to repeat (reads, or
+   * mutations with an idempotency key).
+   */
+  private async post(body: string): Promise<Response> {
+    const init = {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.token}`, "accept-language": this.language },
+      body,
+    };
+    try {
+      return await fetch(this.url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      if (cause?.code !== "ECONNRESET" && cause?.code !== "UND_ERR_SOCKET") throw error;
+      return fetch(this.url, init);
+    }
   }
 }
 

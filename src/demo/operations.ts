@@ -155,3 +155,12 @@ export const ISSUANCE_SUBSCRIPTION = /* GraphQL */ `
     }
   }
 `;
+
+export const FAILURE_NOTICES = /* GraphQL */ `
+  query DemoFailureNotices($redPacketId: ID!) {
+    failureNotices(filter: { redPacketId: $redPacketId }, first: 1) {
+      totalCount
+      edges { node { channel text } }
+    }
+  }
+`;

@@ -55,6 +55,8 @@ export interface DemoReport {
   };
   eventsByDay: { day: string; type: string; count: number; distinctCustomers: number; sumAmount: number }[];
   unredeemedSegment: number;
+  /** Notices sent to customers who missed the red packet with tight limits, and one of their texts. */
+  failureNotices: { count: number; example: string | null };
   exportFile: string | null;
   exportRows: number | null;
   exportSha256: string | null;
@@ -260,6 +262,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     did: { type: "VOUCHER_ISSUED", filter: sinceDays, minCount: 1 },
     didNot: { type: "VOUCHER_REDEEMED", within: { amount: 30, unit: "DAY" } },
   });
+  const { failureNotices } = await marketer.request<{ failureNotices: { totalCount: number; edges: { node: { text: string } }[] } }>(
+    op.FAILURE_NOTICES,
+    { redPacketId: redPacketIds[2] },
+  );
   const exported = await exportOrders(analyst, tokens.analyst, campaignId, options.outputDir);
 
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -288,6 +294,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       sumAmount: row.sumAmount,
     })),
     unredeemedSegment: customerSegment.count,
+    failureNotices: { count: failureNotices.totalCount, example: failureNotices.edges[0]?.node.text ?? null },
     exportFile: exported?.file ?? null,
     exportRows: exported?.rowCount ?? null,
     exportSha256: exported?.sha256 ?? null,

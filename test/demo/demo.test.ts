@@ -62,6 +62,8 @@ describe("demo", () => {
     expect(report.workflowVouchers).toEqual({ ISSUED: SHORT_SIZE.workflow });
     expect(report.workflowRedPackets["ISSUED"]).toBe(SHORT_SIZE.tightRedPacketLimit);
     expect(report.workflowRedPackets["LIMIT_REACHED"]).toBe(SHORT_SIZE.workflow - SHORT_SIZE.tightRedPacketLimit);
+    expect(report.failureNotices.count).toBe(SHORT_SIZE.workflow - SHORT_SIZE.tightRedPacketLimit);
+    expect(report.failureNotices.example).toBe("很抱歉，本轮红包已发完，敬请关注下次活动。");
   });
 
   it("orders and the export agree with the database", async () => {
