@@ -42,10 +42,10 @@ export function checkRecipient(ctx: RequestContext, input: RedPacketRecipientInp
   const openid = input.openid.trim();
 
   if (!/^[0-9A-Za-z_-]{1,32}$/.test(appid)) {
-    errors.push(userError(ctx, "INVALID_APPID", "redPacket.invalidCustomer", { field: `${field}.appid`, reason: `"${input.appid}" is not an AppID` }, [...path.map(String), "appid"]));
+    errors.push(userError(ctx, "INVALID_APPID", "redPacket.invalidAppid", { field: `${field}.appid`, value: input.appid }, [...path.map(String), "appid"]));
   }
   if (!/^[0-9A-Za-z_-]{1,64}$/.test(openid)) {
-    errors.push(userError(ctx, "INVALID_OPENID", "redPacket.invalidCustomer", { field: `${field}.openid`, reason: `"${input.openid}" is not an openid` }, [...path.map(String), "openid"]));
+    errors.push(userError(ctx, "INVALID_OPENID", "redPacket.invalidOpenid", { field: `${field}.openid`, value: input.openid }, [...path.map(String), "openid"]));
   }
 
   let mobile: string | null = null;
