@@ -7,6 +7,7 @@ import { createBenchDatabase } from "../support/database.js";
 import { assertNoUserErrors, graphqlRequest, rootFields } from "../support/graphql.js";
 import type { MemoryFigures } from "../support/memory.js";
 import { generateOrders } from "../support/order-data.js";
+import { explainAnalyze } from "../support/plans.js";
 import { formatShares, type CpuShare } from "../support/profiler.js";
 import type { SentStatement } from "../support/sql-counter.js";
 import { count, fixed, perSecond, ratio, skippedReport, type ScenarioReport } from "../support/report.js";
@@ -153,41 +154,13 @@ function paceOf(samples: ProgressSample[], total: number): { early: number; late
   return { early: rate(start, at(total * 0.2)), late: rate(at(total * 0.8), at(total)) };
 }
 
-/** Run one of the export's last page queries again under EXPLAIN ANALYZE and summarise where its time went. */
+/** Run one of the export's last page queries again under EXPLAIN ANALYZE and summarise its scan. */
 async function explainLastPage(sql: postgres.Sql, statements: SentStatement[]): Promise<string> {
   // The very last page query usually finds no rows left, so the one before it is the deep, full page.
   const pages = statements.filter((statement) => /from "orders"/i.test(statement.text) && /\blimit\b/i.test(statement.text));
   const page = pages.at(-2) ?? pages.at(-1);
   if (!page) return "no page query seen";
-
-  const [row] = await sql.unsafe(`explain (analyze, buffers, format json) ${page.text}`, page.parameters as postgres.ParameterOrJSON<never>[]);
-  const explained = (row!["QUERY PLAN"] as { Plan: PlanNode; "Execution Time": number }[])[0]!;
-  const scan = findOrdersScan(explained.Plan);
-  if (!scan) return `${fixed(explained["Execution Time"], 1)} ms`;
-  const removed = scan["Rows Removed by Filter"] ?? 0;
-  return (
-    `${fixed(explained["Execution Time"], 1)} ms; ${scan["Node Type"]}${scan["Index Name"] ? ` on ${scan["Index Name"]}` : ""} ` +
-    `returned ${count(scan["Actual Rows"] ?? 0)} rows and discarded ${count(removed)} by its filter, ${count(scan["Shared Hit Blocks"] ?? 0)} buffers hit`
-  );
-}
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Actual Rows"?: number;
-  "Rows Removed by Filter"?: number;
-  "Shared Hit Blocks"?: number;
-  Plans?: PlanNode[];
-}
-
-function findOrdersScan(node: PlanNode): PlanNode | undefined {
-  if (node["Relation Name"] === "orders") return node;
-  for (const child of node.Plans ?? []) {
-    const found = findOrdersScan(child);
-    if (found) return found;
-  }
-  return undefined;
+  return (await explainAnalyze(sql, "orders", page.text, page.parameters)).text;
 }
 
 async function waitForExport(
