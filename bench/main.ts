@@ -101,7 +101,7 @@ function formatLoad(): string {
     .join(" / ");
 }
 
-/** The checked-out commit and how many files differ from it, or "unknown" outside a git checkout. */
+/** Describe the checked-out commit and how many files differ from it ("unknown" outside a git checkout). */
 function describeCommit(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();

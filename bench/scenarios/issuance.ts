@@ -181,9 +181,10 @@ function addKindRows(report: ScenarioReport, kind: Kind, result: KindResult, tar
 }
 
 /**
- * Estimate the rate for `target` grants from a shorter run under a token bucket: the first `burst`
- * grants are not held back, and the rest arrive at the steady rate, read from the second half of the run
- * (or after the burst, if that is later) so that tokens refilled during the burst do not inflate it.
+ * Estimate the rate for `target` grants from a shorter run under a token bucket. The first `burst`
+ * grants are not held back, and the rest arrive at the steady rate. That rate is read from the second
+ * half of the run, or from after the burst if that is later, so tokens refilled during the burst do
+ * not inflate it.
  */
 function extrapolateRealLimit(run: IssuanceRun, limit: RateLimit, target: number): { rate: number; explanation: string } {
   const burst = Math.max(1, limit.burst ?? Math.min(limit.limit, Math.ceil((limit.limit / limit.intervalMs) * 1000)));

@@ -32,7 +32,7 @@ export interface IssuanceRun {
   issuedAtMs: number[];
   /** Statements the app's pool sent during the job, per customer sent to. */
   statementsPerCustomer: number;
-  /** What the app's busy database backends were doing during the job. */
+  /** Wait events of the app's busy database backends during the job. */
   waits: { profile: WaitProfile; busyBackends: number };
   /** CPU use during the job; the app and its built-in simulator share this process. */
   cpu: CpuReading;

@@ -1,6 +1,6 @@
 import { assertNoUserErrors, graphqlRequest } from "./graphql.js";
 
-/** What the benchmark needs of a merchant account opened in the built-in simulator. */
+/** Ids of a merchant account opened in the built-in simulator, as the benchmark uses them. */
 export interface SimulatorMerchant {
   id: string;
   mchid: string;
