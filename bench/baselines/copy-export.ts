@@ -48,9 +48,9 @@ try {
       },
     });
 
-    // COPY takes no bind parameters, so the two values go into the text; both come from the benchmark
+    // COPY takes no bind parameters, so the two values go into the text. Both come from the benchmark
     // and are checked to be plain identifiers first. Global ids are base64url of "Type:uuid", as
-    // toGlobalId builds them, and 44 bytes never reach base64's 76-character line wrap.
+    // toGlobalId builds them, and at 44 bytes they stay below base64's 76-character line wrap.
     const literal = (value: string) => {
       if (!/^[\w/+-]+$/.test(value)) throw new Error(`unexpected characters in ${JSON.stringify(value)}`);
       return `'${value}'`;

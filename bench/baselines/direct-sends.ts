@@ -11,8 +11,9 @@ export interface DirectSendResult {
 }
 
 /**
- * The issuance baseline: the same sendCoupon calls the workflow makes, straight from the WeChat Pay
- * client to a fresh simulator with `concurrency` calls in flight, and no database, job or lease.
+ * Send vouchers for the issuance baseline: the same sendCoupon calls the workflow makes, straight from
+ * the WeChat Pay client to a fresh simulator with `concurrency` calls in flight, and no database, job
+ * or lease.
  */
 export async function sendVouchersDirectly(input: {
   count: number;
@@ -61,7 +62,7 @@ export async function sendVouchersDirectly(input: {
   }
 }
 
-/** The red packet baseline: the same sendRedPack calls, straight from the client, `concurrency` in flight. */
+/** Send red packets for the baseline: the same sendRedPack calls, straight from the client, `concurrency` in flight. */
 export async function sendRedPacketsDirectly(input: {
   count: number;
   amount: number;

@@ -59,7 +59,7 @@ export interface TokenClaims {
   openid?: string;
 }
 
-/** A bearer token the benchmark app accepts, valid for two hours. */
+/** Sign a bearer token that the benchmark app accepts, valid for two hours. */
 export function signBenchToken(claims: TokenClaims): Promise<string> {
   return new SignJWT({
     tenant_id: claims.tenant,

@@ -5,7 +5,7 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** One GraphQL request over HTTP; throws with the server's messages when the response carries errors. */
+/** Send one GraphQL request over HTTP; throws with the server's messages when the response carries errors. */
 export async function graphqlRequest<T = Record<string, any>>(
   url: string,
   token: string,
@@ -46,8 +46,8 @@ export async function rootFields(url: string, token: string): Promise<Set<string
 }
 
 /**
- * A POST client for load generation: kept-alive sockets and no parsing beyond the status, so the client
- * spends as little CPU as possible next to the server on a small machine.
+ * Create a POST client for load generation: kept-alive sockets and no parsing beyond the status, so the
+ * client spends as little CPU as possible next to the server on a small machine.
  */
 export function createPoster(url: string, headers: Record<string, string>, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });

@@ -32,7 +32,7 @@ export class MemorySampler {
     return this.peak;
   }
 
-  /** The highest values since the last reset, including one read now. */
+  /** Read the highest values since the last reset, including a sample taken now. */
   read(): { peak: MemoryFigures; current: MemoryFigures } {
     const current = this.sample();
     return { peak: { ...this.peak }, current };

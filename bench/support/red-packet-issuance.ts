@@ -15,9 +15,9 @@ import { benchCustomers, connectSimulatorMerchant, createCampaign, waitForJob } 
 export const RED_PACKET_AMOUNT = 100;
 
 /**
- * Pay a fixed-amount red packet with a total-count limit of `quota` to `quota` customers plus a few
- * more through startRedPacketSend, as a workflow does, and check the simulator afterwards: each
- * customer got at most one payout and exactly `quota` were paid.
+ * Pay a fixed-amount red packet limited to `quota` grants in total to `quota` customers plus a few more,
+ * through startRedPacketSend as a workflow does. Afterwards the simulator must show at most one payout
+ * per customer and exactly `quota` payouts.
  */
 export async function sendRedPacketsThroughWorkflow(input: {
   url: string;

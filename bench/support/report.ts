@@ -12,7 +12,7 @@ export interface TargetCheck {
   target: string;
   measured: string;
   met: boolean;
-  /** Why a missed target was missed, from the measurements of this run. */
+  /** Measured cause of a missed target, from this run. */
   reason?: string;
 }
 

@@ -44,7 +44,7 @@ export function countStatements(client: postgres.Sql): StatementCounter {
   };
 }
 
-/** The postgres.js pool under a drizzle database created by drizzle-orm/postgres-js. */
+/** Return the postgres.js pool under a drizzle database created by drizzle-orm/postgres-js. */
 export function postgresClientOf(db: unknown): postgres.Sql {
   const client = (db as { $client?: postgres.Sql }).$client;
   if (!client || typeof client.unsafe !== "function" || !client.options) {

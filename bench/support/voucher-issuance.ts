@@ -40,7 +40,7 @@ export interface IssuanceRun {
 
 /**
  * Send a voucher batch to `quota` customers plus a few more through issueVouchers, as a workflow does,
- * and check the simulator afterwards: each customer holds at most one voucher and the batch issued
+ * and check the simulator afterwards: each customer has at most one voucher and the batch issued
  * exactly its quota.
  */
 export async function issueVouchersThroughWorkflow(input: {
