@@ -3,6 +3,7 @@ import { startApp } from "./app/start.js";
 import { ConfigError } from "./config/environment.js";
 import { loadConfig } from "./config/config.js";
 import { createLogger } from "./logging/logger.js";
+import { StartupError } from "./app/startup-error.js";
 
 async function main(): Promise<void> {
   let config;
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`merchant center BFF failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Failures with a known fix print one line; anything else keeps its stack for a bug report.
+  const known = error instanceof StartupError || (error instanceof Error && /^(PORT|HOST) /.test(error.message));
+  const detail = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+  process.stderr.write(`merchant center BFF failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
 import { JobRunner, type JobRunnerOptions } from "../modules/jobs/job-runner.js";
 import { registerModules } from "./modules.js";
 import { Maintenance } from "./maintenance.js";
+import { databaseStartupError } from "./startup-error.js";
 import { startSimulator, type StartSimulatorOptions, type WechatPaySimulator } from "../wechatpay/simulator/index.js";
 import type { WechatPayClientOptions } from "../wechatpay/index.js";
 
@@ -42,8 +43,14 @@ export interface StartOptions {
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
 
-  const database = await openDatabase(config.database, logger);
-  await database.migrate();
+  const databaseUrl = config.database.kind === "postgres" ? config.database.url : undefined;
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(config.database, logger);
+    await database.migrate();
+  } catch (error) {
+    throw databaseStartupError(error, databaseUrl);
+  }
   logger.info({ module: "db" }, "migrations applied");
 
   const embeddedJwtSecret =

@@ -2,6 +2,8 @@ import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type J
 import type { JwtConfig } from "../config/config.js";
 import { DomainError } from "../graphql/errors.js";
 import { isRole, type Actor } from "./actor.js";
+import { StartupError } from "../app/startup-error.js";
+import type { MessageKey, MessageParams } from "../i18n/messages.js";
 
 export interface TokenVerifier {
   /** Verify a bearer token and return its actor; throws an UNAUTHENTICATED DomainError otherwise. */
@@ -48,7 +50,14 @@ async function resolveKey(
         algorithms: ["RS256", "PS256", "ES256", "EdDSA"],
       };
     case "publicKey":
-      return { key: await importSPKI(source.pem, source.algorithm), algorithms: [source.algorithm] };
+      try {
+        return { key: await importSPKI(source.pem, source.algorithm), algorithms: [source.algorithm] };
+      } catch (error) {
+        throw new StartupError(
+          `JWT_PUBLIC_KEY is not a ${source.algorithm} key (${(error as Error).message}); set JWT_ALGORITHM to the key's algorithm (RS256 for RSA, ES256 for P-256, EdDSA for Ed25519)`,
+          { cause: error },
+        );
+      }
     case "secret":
       return { key: new TextEncoder().encode(source.secret), algorithms: ["HS256"] };
     case "embeddedSecret":
@@ -60,12 +69,12 @@ async function resolveKey(
 function actorFromClaims(payload: JWTPayload): Actor {
   const tenantId = payload["tenant_id"];
   if (typeof tenantId !== "string" || !TENANT_ID_PATTERN.test(tenantId)) {
-    throw invalid("the tenant_id claim is missing or malformed");
+    throw invalid("auth.invalid.tenant");
   }
 
   const claimedRoles = payload["roles"];
   if (!Array.isArray(claimedRoles) || claimedRoles.length === 0 || !claimedRoles.every(isRole)) {
-    throw invalid("the roles claim must list one or more of admin, marketer, analyst, service, customer");
+    throw invalid("auth.invalid.roles");
   }
 
   const actor: Actor = { tenantId, subject: String(payload.sub), roles: claimedRoles };
@@ -73,15 +82,15 @@ function actorFromClaims(payload: JWTPayload): Actor {
     const appid = payload["appid"];
     const openid = payload["openid"];
     if (typeof appid !== "string" || typeof openid !== "string" || appid === "" || openid === "") {
-      throw invalid("a customer token needs the appid and openid claims");
+      throw invalid("auth.invalid.customer");
     }
     actor.customer = { appid, openid };
   }
   return actor;
 }
 
-function invalid(reason: string): DomainError {
-  return new DomainError("UNAUTHENTICATED", "INVALID_TOKEN", "auth.invalidToken", { reason });
+function invalid(key: MessageKey, params: MessageParams = {}): DomainError {
+  return new DomainError("UNAUTHENTICATED", "INVALID_TOKEN", key, params);
 }
 
 function toAuthError(error: unknown): DomainError {
@@ -89,11 +98,11 @@ function toAuthError(error: unknown): DomainError {
     return new DomainError("UNAUTHENTICATED", "TOKEN_EXPIRED", "auth.expiredToken");
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return invalid(`claim ${error.claim} ${error.reason === "check_failed" ? "does not match" : error.reason}`);
+    return invalid("auth.invalid.claim", { claim: error.claim });
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalid("the signing algorithm is not allowed");
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalid("the signature does not verify");
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return invalid("no signing key matches the token");
-  if (error instanceof joseErrors.JOSEError) return invalid("the token is malformed");
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalid("auth.invalid.algorithm");
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalid("auth.invalid.signature");
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return invalid("auth.invalid.noKey");
+  if (error instanceof joseErrors.JOSEError) return invalid("auth.invalid.malformed");
   throw error;
 }

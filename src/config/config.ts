@@ -84,10 +84,18 @@ function readJwtConfig(read: EnvironmentReader): JwtConfig {
   const publicKey = read.optionalPem("JWT_PUBLIC_KEY");
   const secret = read.optionalString("JWT_SECRET");
 
-  const chosen = [jwksUrl, publicKey, secret].filter((value) => value !== undefined).length;
-  if (chosen > 1) {
-    read.reject("JWT_JWKS_URL", "set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET");
+  const chosen = (
+    [
+      ["JWT_JWKS_URL", jwksUrl],
+      ["JWT_PUBLIC_KEY", publicKey],
+      ["JWT_SECRET", secret],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (chosen.length > 1) {
+    const names = chosen.map(([name]) => name);
+    read.reject(names.join(" and "), `set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET, not ${names.join(" and ")}`);
   }
+  const algorithm = read.oneOf("JWT_ALGORITHM", ["RS256", "ES256", "EdDSA"], "RS256");
   if (secret !== undefined && Buffer.byteLength(secret) < 32) {
     read.reject("JWT_SECRET", "use at least 32 bytes for an HS256 secret, for example `openssl rand -base64 48`");
   }
@@ -98,7 +106,7 @@ function readJwtConfig(read: EnvironmentReader): JwtConfig {
     keySource = {
       kind: "publicKey",
       pem: publicKey,
-      algorithm: read.oneOf("JWT_ALGORITHM", ["RS256", "ES256", "EdDSA"], "RS256"),
+      algorithm,
     };
   } else if (secret) keySource = { kind: "secret", secret };
 

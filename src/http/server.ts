@@ -11,6 +11,7 @@ import type { RequestContext } from "../graphql/context.js";
 import { depthLimitRule } from "../graphql/depth-limit.js";
 import { presentError } from "../graphql/error-presenter.js";
 import { healthRoutes } from "./health.js";
+import { jsonErrorHandler, rejectNulCharacters } from "./request-guards.js";
 import { authenticate, buildRequestContext, localeFrom, requestIdFrom } from "./request-context.js";
 import { requestStore } from "./request-store.js";
 import { attachWebSocketServer } from "./websocket.js";
@@ -75,6 +76,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.use(
     "/graphql",
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    rejectNulCharacters,
     (request, response, next) => {
       const requestId = requestIdFrom(request.headers);
       const locale = localeFrom(request.headers);
@@ -92,8 +94,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }),
   );
 
+  app.use(jsonErrorHandler(services.logger));
+
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
+    httpServer.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, services.config.host, services.config.port)));
     httpServer.listen(services.config.port, services.config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
@@ -105,6 +109,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     port,
     close: () => apollo.stop(),
   };
+}
+
+/** A listen failure explained in terms of the PORT and HOST settings. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === "EADDRINUSE") return new Error(`PORT ${port} is already in use on ${host}; stop the other process or set PORT to a free port`);
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") {
+    return new Error(`HOST ${host} is not an address of this machine; set HOST to 0.0.0.0, 127.0.0.1 or one of its addresses`);
+  }
+  if (error.code === "EACCES") return new Error(`PORT ${port} needs privileges this process lacks; choose a port above 1023`);
+  return error;
 }
 
 /** Log each operation once with its name, tenant, duration and outcome. */

@@ -10,6 +10,8 @@ import { depthLimitRule } from "../graphql/depth-limit.js";
 import { negotiateLocale, type Locale } from "../i18n/locale.js";
 import { authenticate, buildRequestContext, requestIdFrom } from "./request-context.js";
 import { specifiedRules } from "graphql";
+import { translate } from "../i18n/messages.js";
+import { containsNul } from "./request-guards.js";
 
 interface ConnectionState {
   actor: Actor | null;
@@ -36,6 +38,8 @@ export function attachWebSocketServer(options: {
 }) {
   const { schema, services, verifier } = options;
   const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql" });
+  // The WebSocket server repeats the HTTP server's listen errors; the HTTP side reports them.
+  webSocketServer.on("error", () => {});
   const states = new WeakMap<object, ConnectionState>();
 
   const server = useServer<ConnectionParams | undefined>(
@@ -61,6 +65,9 @@ export function attachWebSocketServer(options: {
 
       onSubscribe: (ctx, _id, payload) => {
         const state = states.get(ctx) ?? { actor: null, locale: "en" as Locale, requestId: requestIdFrom({}) };
+        if (containsNul(payload)) {
+          return [new GraphQLError(translate(state.locale, "error.nulCharacter"), { extensions: { code: "BAD_USER_INPUT", reason: "NUL_CHARACTER" } })];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query);
