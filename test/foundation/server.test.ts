@@ -122,3 +122,25 @@ describe("configuration", () => {
     expect(config.jwt.keySource).toEqual({ kind: "embeddedSecret" });
   });
 });
+
+describe("request guards", () => {
+  it("answers malformed JSON with a JSON error", async () => {
+    const response = await fetch(test.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe("BAD_REQUEST");
+    expect(JSON.stringify(body)).not.toMatch(/node_modules|at .*\(/);
+  });
+
+  it("rejects a NUL character as bad input", async () => {
+    const response = await fetch(test.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await signTestToken()}`, "accept-language": "zh-CN" },
+      body: JSON.stringify({ query: "mutation($name: String!) { createCampaign(input: { name: $name }) { campaign { id } } }", variables: { name: "a\u0000b" } }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string; extensions: { reason: string } }[] };
+    expect(body.errors[0]?.extensions.reason).toBe("NUL_CHARACTER");
+    expect(body.errors[0]?.message).toMatch(/^文本中不能包含 NUL 字符/);
+  });
+});
