@@ -10,7 +10,9 @@ Prints a development access token signed with the embedded secret (or JWT_SECRET
 Roles: ${roles.join(", ")}. A customer token also needs --appid and --openid.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     options: {
       tenant: { type: "string" },
       role: { type: "string", multiple: true },
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
       help: { type: "boolean" },
     },
   });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const { values } = parsed;
   if (values.help) {
     console.log(usage);
     return;

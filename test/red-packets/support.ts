@@ -11,7 +11,7 @@ import {
 } from "../generated/graphql.js";
 import type { TestApp } from "../support/app.js";
 import { connectSimulatedMerchant, type ConnectedMerchant } from "../support/merchants.js";
-import type { ConnectMerchantAccountInput } from "../generated/graphql.js";
+import type { ConnectMerchantAccountInput, JobItemOutcome } from "../generated/graphql.js";
 import type { CreateMerchantInput } from "../../src/wechatpay/simulator/index.js";
 
 export interface RedPacketTenant {
@@ -75,7 +75,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** Wait for a job to reach SUCCEEDED or FAILED and return it. */
-export async function finishedJob(client: GraphQLClient, id: string, outcome?: string) {
+export async function finishedJob(client: GraphQLClient, id: string, outcome?: JobItemOutcome) {
   return eventually(async () => {
     const { job } = await client.request(RedPacketSendJobDocument, { id, outcome: outcome ?? null });
     return job && (job.status === "SUCCEEDED" || job.status === "FAILED") ? job : undefined;

@@ -290,3 +290,40 @@ describe("customers", () => {
     expect(byMobile.customers.edges.map((edge) => edge.node.mobile)).toEqual(["+8613800138000"]);
   });
 });
+
+describe("voucher input checks", () => {
+  it("tells a customer at the per-user limit and a foreign AppID", async () => {
+    const { tenant, marketer, merchant, batchId } = await setUpBatch("v-checks");
+    await marketer.request(SaveVoucherModuleDocument, { input: { pageId: "p", moduleKey: "m", batchId, popupKind: "MESSAGE", popupMessage: "ok" } });
+    const customer = await test.client({ tenant, roles: ["customer"], appid: merchant.appid, openid: "o-once" });
+    await customer.request(ClaimVoucherDocument, { input: { pageId: "p", moduleKey: "m", requestId: "tap-checks-001" } });
+    const view = await customer.request(VoucherModuleDocument, { pageId: "p", moduleKey: "m" });
+    expect(view.voucherModule).toMatchObject({ claimable: false, unavailableReason: "PER_USER_LIMIT" });
+
+    const stranger = await test.client({ tenant, roles: ["customer"], appid: "wx0000000000000000", openid: "o-stranger" });
+    const claim = await stranger.request(ClaimVoucherDocument, { input: { pageId: "p", moduleKey: "m", requestId: "tap-checks-002" } });
+    expect(claim.claimVoucher).toMatchObject({ status: "UNAVAILABLE", reason: "APPID_NOT_BOUND" });
+  });
+
+  it("rejects empty lists, reused keys and bad batch numbers", async () => {
+    const { tenant, marketer, merchant, batchId } = await setUpBatch("v-input");
+    const service = await test.client({ tenant, roles: ["service"] });
+    const empty = await service.request(IssueVouchersDocument, { input: { batchId, customers: [], idempotencyKey: "k-empty" } }).catch((error) => error);
+    expect(empty.response.errors[0].extensions.reason).toBe("NO_CUSTOMERS");
+
+    const customers = [{ appid: merchant.appid, openid: "o-key-1" }];
+    await service.request(IssueVouchersDocument, { input: { batchId, customers, idempotencyKey: "k-reused" } });
+    const reused = await service
+      .request(IssueVouchersDocument, { input: { batchId, customers: [{ appid: merchant.appid, openid: "o-key-2" }], idempotencyKey: "k-reused" } })
+      .catch((error) => error);
+    expect(reused.response.errors[0].extensions).toMatchObject({ code: "CONFLICT", reason: "IDEMPOTENCY_KEY_REUSED" });
+
+    const { registerVoucherBatch } = await marketer.request(RegisterVoucherBatchDocument, { input: { merchantAccountId: merchant.id, stockId: "中文批次" } });
+    expect(registerVoucherBatch.userErrors[0]?.code).toBe("INVALID_STOCK_ID");
+
+    const { saveVoucherModule } = await marketer.request(SaveVoucherModuleDocument, {
+      input: { pageId: "p", moduleKey: "m2", batchId, popupKind: "PICTURE", popupPictureUrl: "javascript:alert(1)" },
+    });
+    expect(saveVoucherModule.userErrors[0]?.code).toBe("INVALID_URL");
+  });
+});

@@ -4,7 +4,7 @@ import { tenantScope, type RequestContext } from "../../graphql/context.js";
 import { parseGlobalId } from "../../graphql/relay/global-id.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/relay/pagination.js";
 import { countItemOutcomes, countJobItems, findJob, listJobItems } from "./job.repository.js";
-import { Job, JobItem, JobItemConnection, JobOutcomeCount } from "./job.type.js";
+import { Job, JobItem, JobItemConnection, JobItemOutcomeEnum, JobOutcomeCount } from "./job.type.js";
 
 const JOB_READERS = [...Audience.staffRead, ...Audience.service];
 
@@ -27,7 +27,7 @@ export class JobResolver {
   async items(
     @Root() job: Job,
     @Ctx() ctx: RequestContext,
-    @Arg("outcome", () => String, { nullable: true }) outcome: string | null,
+    @Arg("outcome", () => JobItemOutcomeEnum, { nullable: true }) outcome: string | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {

@@ -36,6 +36,9 @@ export class JobItem {
   }
 }
 
+export const JobItemOutcomeEnum = { ISSUED: "ISSUED", LIMIT_REACHED: "LIMIT_REACHED", FAILED: "FAILED" } as const;
+registerEnumType(JobItemOutcomeEnum, { name: "JobItemOutcome", description: "The branch a finished bulk-job item takes." });
+
 export const JobItemConnection = connectionType("JobItem", JobItem);
 
 @ObjectType({ implements: Node, description: "A durable background job, such as a workflow's bulk send." })

@@ -58,14 +58,14 @@ export async function checkApiV2(client: WechatPayClient, mchid: string, appid: 
     return { name: "API_V2", ok: false, key: "merchant.check.noPermission", params: { code, operation: "gethbinfo" } };
   }
   if (isUnreachable(result)) {
-    return { name: "API_V2", ok: false, key: "merchant.check.unreachable", params: { url: apiBaseUrl, reason: result.message } };
+    return { name: "API_V2", ok: false, key: "merchant.check.unreachable", params: { url: apiBaseUrl, reason: result.code } };
   }
   return { name: "API_V2", ok: false, key: "merchant.check.unexpected", params: { code, message: result.message } };
 }
 
 function explainV3Failure(failure: WechatPayFailure, apiBaseUrl: string, operation: string): Pick<ConnectionCheck, "key" | "params"> {
   const code = failure.code;
-  if (isUnreachable(failure)) return { key: "merchant.check.unreachable", params: { url: apiBaseUrl, reason: failure.message } };
+  if (isUnreachable(failure)) return { key: "merchant.check.unreachable", params: { url: apiBaseUrl, reason: failure.code } };
   if (code === "SIGN_ERROR") return { key: "merchant.check.signRejected", params: { code } };
   if (code === "NO_AUTH" || code === "REQUEST_BLOCKED") return { key: "merchant.check.noPermission", params: { code, operation } };
   if (code === "RESPONSE_SIGNATURE_INVALID") {

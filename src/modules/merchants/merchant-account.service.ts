@@ -84,7 +84,7 @@ export async function connectMerchantAccount(ctx: RequestContext, input: Connect
   const credentialInput = toCredentialInput(input.mchid, input.officialAccountAppid, input.miniProgramAppid, input.credentials);
 
   const userErrors = [...endpoint.errors, ...validateCredentials(ctx, credentialInput)];
-  if (input.name.trim() === "") userErrors.push(userError(ctx, "REQUIRED", "validation.required", { field: "name" }, ["name"]));
+  userErrors.push(...validateName(ctx, input.name));
   if (userErrors.length > 0) return { merchantAccount: null, userErrors };
 
   const checked = checkCredentials(credentialInput, ctx.services.now()).checked!;
@@ -120,9 +120,8 @@ export async function updateMerchantAccount(ctx: RequestContext, input: UpdateMe
 
   const changes: Parameters<typeof updateMerchantAccountRow>[2] = {};
   if (input.name !== undefined && input.name !== null) {
-    if (input.name.trim() === "") {
-      return { merchantAccount: null, userErrors: [userError(ctx, "REQUIRED", "validation.required", { field: "name" }, ["name"])] };
-    }
+    const nameErrors = validateName(ctx, input.name);
+    if (nameErrors.length > 0) return { merchantAccount: null, userErrors: nameErrors };
     changes.name = input.name.trim();
   }
   if (input.smallRedPacketEnabled !== undefined && input.smallRedPacketEnabled !== null) changes.smallRedPacketEnabled = input.smallRedPacketEnabled;
@@ -183,6 +182,17 @@ export async function testMerchantConnection(ctx: RequestContext, globalId: stri
     checks: checks.map((check) => ({ name: check.name, ok: check.ok, message: t(ctx, check.key, check.params) })),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+const MAX_NAME_LENGTH = 100;
+
+function validateName(ctx: RequestContext, name: string): UserError[] {
+  const trimmed = name.trim();
+  if (trimmed === "") return [userError(ctx, "REQUIRED", "validation.required", { field: "name" }, ["name"])];
+  if (trimmed.length > MAX_NAME_LENGTH) {
+    return [userError(ctx, "TOO_LONG", "validation.tooLong", { field: "name", max: MAX_NAME_LENGTH, length: trimmed.length }, ["name"])];
+  }
+  return [];
 }
 
 function toCredentialInput(

@@ -3,6 +3,7 @@ import { defineMessages } from "../../i18n/define-messages.js";
 export const merchantMessages = defineMessages(
   {
     "merchant.notFound": "No merchant account with id {id} was found.",
+    "merchant.invalidStockSetting": "{field} {value} is out of range: it must be {reason}.",
     "merchant.simulatorNotRunning": "The built-in WeChat Pay simulator is not running because WECHATPAY_API_BASE_URL is set; connect a real merchant account instead.",
     "merchant.disabled": "Merchant account {mchid} is disabled; enable it before issuing anything from it.",
     "merchant.mchidTaken": "Merchant number {mchid} is already connected to this tenant; replace its credentials instead.",
@@ -33,6 +34,7 @@ export const merchantMessages = defineMessages(
   },
   {
     "merchant.notFound": "未找到 id 为 {id} 的商户号。",
+    "merchant.invalidStockSetting": "{field} 的值 {value} 超出范围：必须 {reason}。",
     "merchant.simulatorNotRunning": "已设置 WECHATPAY_API_BASE_URL，内置微信支付模拟器未运行，请接入真实商户号。",
     "merchant.disabled": "商户号 {mchid} 已停用，请先启用后再发放。",
     "merchant.mchidTaken": "商户号 {mchid} 已接入本租户，请改为更换其凭据。",

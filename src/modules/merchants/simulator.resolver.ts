@@ -68,6 +68,20 @@ class SimulatorMerchantPayload {
   userErrors!: UserError[];
 }
 
+/** The simulator's own rules for a batch, checked first so a mistake reads as bad input, not a crash. */
+function checkStockInput(input: SimulatorVoucherStockInput): void {
+  const reject = (field: string, value: unknown, reason: string) => {
+    throw new DomainError("BAD_USER_INPUT", "INVALID_STOCK_SETTING", "merchant.invalidStockSetting", { field, value: String(value), reason }, { field });
+  };
+  const name = input.stockName.trim();
+  if (name.length < 1 || name.length > 20) reject("stockName", input.stockName, "1-20");
+  if (input.couponAmount < 1) reject("couponAmount", input.couponAmount, "≥ 1");
+  // WeChat Pay models a voucher without threshold as a minimum spend one fen above the face value.
+  if (input.transactionMinimum <= input.couponAmount) reject("transactionMinimum", input.transactionMinimum, `> ${input.couponAmount}`);
+  if (!Number.isSafeInteger(input.maxCoupons) || input.maxCoupons < 1 || input.maxCoupons > 1_000_000_000) reject("maxCoupons", input.maxCoupons, "1-1000000000");
+  if (input.maxCouponsPerUser < 1 || input.maxCouponsPerUser > 100) reject("maxCouponsPerUser", input.maxCouponsPerUser, "1-100");
+}
+
 function requireSimulator(ctx: RequestContext): WechatPaySimulator {
   const simulator = ctx.services.simulator;
   if (!simulator) throw new DomainError("CONFLICT", "SIMULATOR_NOT_RUNNING", "merchant.simulatorNotRunning");
@@ -130,6 +144,7 @@ export class SimulatorResolver {
   ): Promise<SimulatorVoucherStock> {
     const simulator = requireSimulator(ctx);
     const account = await getMerchantAccountRowOrThrow(tenantScope(ctx), input.merchantAccountId);
+    checkStockInput(input);
     // The batch opens a week before the server's "now", which the demo moves a few days into the past.
     const opensAt = new Date(ctx.services.now().getTime() - 7 * 86_400_000);
     const stock = simulator.createStock(account.mchid, {

@@ -72,6 +72,12 @@ export async function registerVoucherBatch(
   const campaign = input.campaignId ? await getCampaignRowOrThrow(ctx, input.campaignId) : undefined;
   const stockId = input.stockId.trim();
   const creator = input.stockCreatorMchid?.trim() || account.mchid;
+  if (!/^[0-9A-Za-z]{1,20}$/.test(stockId)) {
+    return { voucherBatch: null, userErrors: [userError(ctx, "INVALID_STOCK_ID", "voucher.invalidStockId", { value: input.stockId }, ["stockId"])] };
+  }
+  if (!/^\d{6,32}$/.test(creator)) {
+    return { voucherBatch: null, userErrors: [userError(ctx, "INVALID_MCHID", "merchant.invalidMchid", { field: "stockCreatorMchid", value: creator }, ["stockCreatorMchid"])] };
+  }
 
   const client = ctx.services.wechatPay.clientFor(account);
   const result = await client.queryStock({ stock_id: stockId, stock_creator_mchid: creator });

@@ -4,7 +4,8 @@ import { userError, type UserError } from "../../graphql/user-error.js";
 import { getCampaignRowOrThrow } from "../campaigns/campaign.service.js";
 import { upsertCustomer } from "../customers/customer.repository.js";
 import { findMerchantAccountById } from "../merchants/merchant-account.repository.js";
-import { findBatchById, findModule, upsertModule } from "./voucher.repository.js";
+import { countLiveGrants, findBatchById, findModule, upsertModule } from "./voucher.repository.js";
+import { findCustomerByOpenid } from "../customers/customer.repository.js";
 import { getBatchRowOrThrow } from "./voucher-batch.service.js";
 import { checkBatchRules, issueVoucher, type VoucherIssueOutcome, type VoucherLimitReason } from "./voucher-issuer.js";
 import type { VoucherBatchRow } from "./voucher.tables.js";
@@ -34,8 +35,10 @@ export async function saveVoucherModule(
       userError(ctx, "TOO_LONG", "validation.tooLong", { field: "popupMessage", max: MAX_POPUP_MESSAGE_LENGTH, length: input.popupMessage.length }, ["popupMessage"]),
     );
   }
-  if (input.popupKind === "PICTURE" && !isHttpUrl(input.popupPictureUrl)) {
+  if (input.popupKind === "PICTURE" && !input.popupPictureUrl?.trim()) {
     userErrors.push(userError(ctx, "POPUP_MISSING", "voucher.popupMissing", { field: "popupPictureUrl", kind: "PICTURE" }, ["popupPictureUrl"]));
+  } else if (input.popupPictureUrl?.trim() && !isHttpUrl(input.popupPictureUrl.trim())) {
+    userErrors.push(userError(ctx, "INVALID_URL", "voucher.invalidPictureUrl", { value: input.popupPictureUrl }, ["popupPictureUrl"]));
   }
   if (userErrors.length > 0) return { voucherModule: null, userErrors };
 
@@ -59,8 +62,19 @@ export async function getVoucherModuleView(ctx: RequestContext, pageId: string, 
   const batch = (await findBatchById(scope, module.batchId))!;
   const account = await findMerchantAccountById(scope, batch.merchantAccountId);
 
-  const reason: VoucherLimitReason | "MERCHANT_DISABLED" | undefined =
+  let reason: UnavailableReason | undefined =
     account?.status !== "ENABLED" ? "MERCHANT_DISABLED" : checkBatchRules(batch, ctx.services.now());
+
+  // A customer also learns whether they personally can still claim.
+  const identity = ctx.actor?.customer;
+  if (!reason && identity && account) {
+    if (!appidsOf(account).includes(identity.appid)) reason = "APPID_NOT_BOUND";
+    else {
+      const customer = await findCustomerByOpenid(scope, identity.appid, identity.openid);
+      const limit = batch.maxCouponsPerUser;
+      if (customer && limit !== null && (await countLiveGrants(scope, batch.id, customer.id)) >= limit) reason = "PER_USER_LIMIT";
+    }
+  }
 
   return {
     settings: VoucherModuleSettings.fromRow(module),
@@ -95,7 +109,9 @@ export async function claimVoucher(
   }
   const batch = (await findBatchById(scope, module.batchId))!;
   const account = (await findMerchantAccountById(scope, batch.merchantAccountId))!;
-  if (account.status !== "ENABLED") return notIssued(ctx, "MERCHANT_DISABLED", batch);
+  if (account.status !== "ENABLED") return unavailable(ctx, "MERCHANT_DISABLED", batch);
+  // WeChat Pay rejects an openid of an AppID the merchant is not bound to, and no retry helps.
+  if (!appidsOf(account).includes(identity.appid)) return unavailable(ctx, "APPID_NOT_BOUND", batch);
 
   const customer = await upsertCustomer(scope, identity);
   const outcome = await issueVoucher(
@@ -139,15 +155,26 @@ function presentOutcome(
   }
 }
 
-function notIssued(ctx: RequestContext, reason: VoucherLimitReason | "MERCHANT_DISABLED", batch: VoucherBatchRow): ClaimVoucherPayload {
+/** Reasons a claim cannot succeed that are not a rule of the batch. */
+type UnavailableReason = VoucherLimitReason | "MERCHANT_DISABLED" | "APPID_NOT_BOUND";
+
+function notIssued(ctx: RequestContext, reason: VoucherLimitReason, batch: VoucherBatchRow): ClaimVoucherPayload {
   return { ...emptyPayload("LIMIT_REACHED"), reason, message: reasonMessage(ctx, reason, batch) };
+}
+
+function unavailable(ctx: RequestContext, reason: UnavailableReason, batch: VoucherBatchRow): ClaimVoucherPayload {
+  return { ...emptyPayload("UNAVAILABLE"), reason, message: reasonMessage(ctx, reason, batch) };
+}
+
+function appidsOf(account: { officialAccountAppid: string; miniProgramAppid: string | null }): string[] {
+  return [account.officialAccountAppid, ...(account.miniProgramAppid ? [account.miniProgramAppid] : [])];
 }
 
 function emptyPayload(status: string): ClaimVoucherPayload {
   return { status, couponId: null, popupKind: null, popupMessage: null, popupPictureUrl: null, reason: null, message: null };
 }
 
-function reasonMessage(ctx: RequestContext, reason: VoucherLimitReason | "MERCHANT_DISABLED", batch: VoucherBatchRow): string {
+function reasonMessage(ctx: RequestContext, reason: UnavailableReason, batch: VoucherBatchRow): string {
   return t(ctx, `voucher.reason.${reason}`, { startTime: batch.startTime?.toISOString() ?? "" });
 }
 

@@ -103,7 +103,9 @@ export class SaveVoucherModuleInput {
 
 @ObjectType({ description: "Result of a customer's claim from a coupon module." })
 export class ClaimVoucherPayload {
-  @Field(() => String, { description: "ISSUED, LIMIT_REACHED, FAILED or PENDING." })
+  @Field(() => String, {
+    description: "ISSUED; LIMIT_REACHED (a rule of the batch); UNAVAILABLE (the merchant account or AppID cannot issue); FAILED; PENDING.",
+  })
   status!: string;
 
   @Field(() => String, { nullable: true, description: "WeChat Pay coupon id when issued." })

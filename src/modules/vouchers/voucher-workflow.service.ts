@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { tenantScope, type RequestContext } from "../../graphql/context.js";
 import { DomainError } from "../../graphql/errors.js";
 import { parseGlobalId, toGlobalId } from "../../graphql/relay/global-id.js";
@@ -35,6 +36,8 @@ interface WorkflowCustomer {
 interface VoucherJobPayload extends Record<string, unknown> {
   batchId: string;
   campaignId: string | null;
+  /** SHA-256 of the batch, campaign and customer list, to recognise a reused idempotency key. */
+  fingerprint?: string;
 }
 
 /**
@@ -64,25 +67,32 @@ export async function startVoucherIssueJob(
     const mobile = customer.mobile ? (normalizeMobile(customer.mobile) ?? null) : null;
     return { appid: customer.appid, openid: customer.openid, mobile };
   });
-  if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) {
-    throw new DomainError("BAD_USER_INPUT", "INVALID_IDEMPOTENCY_KEY", "validation.invalid", {
-      field: "idempotencyKey",
-      value: input.idempotencyKey,
-      reason: "1-128 printable ASCII",
-    }, { field: "idempotencyKey" });
+  if (items.length === 0) {
+    throw new DomainError("BAD_USER_INPUT", "NO_CUSTOMERS", "voucher.noCustomers", {}, { field: "customers" });
   }
+  if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) {
+    throw new DomainError("BAD_USER_INPUT", "INVALID_IDEMPOTENCY_KEY", "voucher.invalidIdempotencyKey", {}, { field: "idempotencyKey" });
+  }
+  // The same key with another list is a different send, most likely a workflow bug: say so instead of
+  // silently returning the first job.
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([batch.id, campaign?.id ?? null, items.map((item) => [item.appid, item.openid])]))
+    .digest("hex");
 
   const { job, created } = await scope.transaction(async (tx) => {
     const inserted = await insertJobOnce(tx, {
       kind: VOUCHER_ISSUE_JOB,
       idempotencyKey: input.idempotencyKey,
-      payload: { batchId: batch.id, campaignId: campaign?.id ?? batch.campaignId } satisfies VoucherJobPayload,
+      payload: { batchId: batch.id, campaignId: campaign?.id ?? batch.campaignId, fingerprint } satisfies VoucherJobPayload,
       totalItems: items.length,
     });
     if (inserted.created) await insertJobItems(tx, inserted.job.id, items);
     return inserted;
   });
 
+  if (!created && (job.payload as VoucherJobPayload).fingerprint !== fingerprint) {
+    throw new DomainError("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "voucher.idempotencyKeyReused", { value: input.idempotencyKey }, { field: "idempotencyKey" });
+  }
   if (created) {
     ctx.logger.info({ module: "vouchers", jobId: job.id, customers: items.length }, "voucher issuing job queued");
     ctx.services.jobs.wake();
