@@ -4,11 +4,14 @@ import { ConfigError } from "./config/environment.js";
 import { loadConfig } from "./config/config.js";
 import { createLogger } from "./logging/logger.js";
 import { StartupError } from "./app/startup-error.js";
+import { readOrderSettings } from "./modules/orders/order.settings.js";
 
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    // Module settings are read from the same environment; checking them here stops start-up the same way.
+    readOrderSettings(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
