@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { AppConfig } from "../config/config.js";
 import { DEV_JWT_SECRET_FILE, loadOrCreateLocalKey, SECRETS_KEY_FILE } from "../config/local-secrets.js";
 import { openDatabase } from "../db/client.js";
@@ -15,9 +16,18 @@ import { WechatPayGateway } from "../modules/merchants/wechatpay-gateway.js";
 import { JobRunner, type JobRunnerOptions } from "../modules/jobs/job-runner.js";
 import { registerModules } from "./modules.js";
 import { Maintenance } from "./maintenance.js";
-import { databaseStartupError } from "./startup-error.js";
-import { startSimulator, type StartSimulatorOptions, type WechatPaySimulator } from "../wechatpay/simulator/index.js";
+import { databaseStartupError, StartupError } from "./startup-error.js";
+import {
+  SimulatorListenError,
+  SimulatorStateFileError,
+  startSimulator,
+  type StartSimulatorOptions,
+  type WechatPaySimulator,
+} from "../wechatpay/simulator/index.js";
 import type { WechatPayClientOptions } from "../wechatpay/index.js";
+
+/** File under DATA_DIR that keeps the built-in simulator's keys, merchants and other state. */
+export const SIMULATOR_STATE_FILE = "wechatpay-simulator.json";
 
 export interface RunningApp {
   services: AppServices;
@@ -62,11 +72,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   // can connect a merchant account and issue vouchers with no WeChat Pay account at all.
   let simulator: WechatPaySimulator | undefined;
   if (!config.wechatPayApiBaseUrl) {
-    simulator = await startSimulator({
-      host: "127.0.0.1",
-      logger: logger.child({ module: "wechatpay-simulator" }),
-      ...options.simulator,
-    });
+    try {
+      simulator = await startEmbeddedSimulator(config, logger, options.simulator);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
     logger.info({ module: "wechatpay-simulator", apiBaseUrl: simulator.apiBaseUrl }, "built-in WeChat Pay simulator started");
   }
 
@@ -126,4 +137,37 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   };
 
   return { services, http, notificationRoutes, stop };
+}
+
+/**
+ * Start the built-in simulator on WECHATPAY_SIMULATOR_PORT with its state in DATA_DIR. Connected merchant
+ * accounts store the simulator's URLs, CA and platform keys, so both must stay the same across restarts.
+ */
+async function startEmbeddedSimulator(
+  config: AppConfig,
+  logger: Logger,
+  overrides: StartSimulatorOptions | undefined,
+): Promise<WechatPaySimulator> {
+  const port = config.wechatPaySimulatorPort;
+  try {
+    return await startSimulator({
+      host: "127.0.0.1",
+      port,
+      v2Port: port === 0 ? 0 : port + 1,
+      stateFile: path.join(config.dataDir, SIMULATOR_STATE_FILE),
+      logger: logger.child({ module: "wechatpay-simulator" }),
+      ...overrides,
+    });
+  } catch (error) {
+    if (error instanceof SimulatorListenError) {
+      throw new StartupError(
+        `cannot start the built-in WeChat Pay simulator: ${error.message}. It uses WECHATPAY_SIMULATOR_PORT (${port}) for ` +
+          "APIv3 and the next port for APIv2; stop the process that holds the port or set WECHATPAY_SIMULATOR_PORT to another " +
+          "free port, keeping it the same across restarts because connected merchant accounts store it",
+        { cause: error },
+      );
+    }
+    if (error instanceof SimulatorStateFileError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
 }

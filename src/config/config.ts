@@ -36,6 +36,8 @@ export interface AppConfig {
   defaultTimeZone: string;
   /** WeChat Pay endpoint for merchants without their own; undefined starts the built-in simulator. */
   wechatPayApiBaseUrl: string | undefined;
+  /** Loopback APIv3 port of the built-in simulator; its APIv2 port is the next one. 0 picks free ports. */
+  wechatPaySimulatorPort: number;
   /** How long an in-flight request or job may run after SIGTERM before the process exits, in ms. */
   shutdownGraceMs: number;
   /** Largest accepted GraphQL query depth. */
@@ -74,6 +76,8 @@ function buildConfig(read: EnvironmentReader): AppConfig {
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     defaultTimeZone: read.timeZone("DEFAULT_TIME_ZONE", "Asia/Shanghai"),
     wechatPayApiBaseUrl: read.optionalUrl("WECHATPAY_API_BASE_URL", ["http:", "https:"]),
+    // The APIv2 server takes the next port, so the highest port number is left to it.
+    wechatPaySimulatorPort: read.integer("WECHATPAY_SIMULATOR_PORT", 4010, { min: 0, max: 65534 }),
     shutdownGraceMs: read.integer("SHUTDOWN_GRACE_MS", 10_000, { min: 0, max: 600_000 }),
     maxQueryDepth: read.integer("GRAPHQL_MAX_DEPTH", 12, { min: 2, max: 100 }),
   };

@@ -39,6 +39,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     PGLITE_DATA_DIR: "memory",
+    // Files run in parallel, so each app's simulator takes free ports instead of the fixed default.
+    WECHATPAY_SIMULATOR_PORT: "0",
     JWT_SECRET: TEST_JWT_SECRET,
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
@@ -53,13 +55,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     (options.captureLogs
       ? createLogger("debug", new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) }))
       : createLogger(config.logLevel));
-  const app = await startApp(config, {
-    logger,
-    now: options.now,
-    // Notifications are retried within a second instead of WeChat Pay's minutes, so tests stay short.
-    simulator: { notifyRetryScheduleMs: [50, 100, 200, 400, 800], ...options.simulator },
-    wechatPayClientOptions: options.wechatPayClientOptions,
-  });
+  let app: RunningApp;
+  try {
+    app = await startApp(config, {
+      logger,
+      now: options.now,
+      // Notifications are retried within a second instead of WeChat Pay's minutes, so tests stay short.
+      simulator: { notifyRetryScheduleMs: [50, 100, 200, 400, 800], ...options.simulator },
+      wechatPayClientOptions: options.wechatPayClientOptions,
+    });
+  } catch (error) {
+    // Tests of failed starts leave nothing behind: the folder goes, and the database unless the test owns it.
+    if (!options.database) await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const url = `http://127.0.0.1:${app.http.port}`;
 
   return {

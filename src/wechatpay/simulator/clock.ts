@@ -18,6 +18,11 @@ export class SimulatorClock {
     return this.baseNow() + this.offsetMs;
   }
 
+  /** Milliseconds that `advance` has added to the business clock so far. */
+  businessOffsetMs(): number {
+    return this.offsetMs;
+  }
+
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceTime expects a non-negative number of ms, got ${ms}`);
     this.offsetMs += ms;

@@ -117,3 +117,18 @@ export class SimulatorUsageError extends Error {
     super(message);
   }
 }
+
+/** A simulator server that could not listen, most often because another process holds the port. */
+export class SimulatorListenError extends Error {
+  constructor(
+    readonly api: "APIv3" | "APIv2",
+    readonly host: string,
+    readonly port: number,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    const reason = code === "EADDRINUSE" ? "the port is already in use" : `${code ?? "error"}`;
+    super(`the simulator's ${api} server cannot listen on ${host} port ${port}: ${reason}`, options);
+    this.name = "SimulatorListenError";
+  }
+}

@@ -10,7 +10,7 @@ import { SimulatorClock } from "./clock.js";
 import type { SimulatorContext } from "./context.js";
 import { getMerchantOrThrow } from "./context.js";
 import { handleControlRequest } from "./control-api.js";
-import { SimulatorUsageError } from "./errors.js";
+import { SimulatorListenError, SimulatorUsageError } from "./errors.js";
 import { FaultRegistry, type FaultInput } from "./faults.js";
 import { newOpenid } from "./ids.js";
 import { silentLogger, type SimulatorLogger } from "./logger.js";
@@ -18,6 +18,7 @@ import { assertLoopbackHost, formatHostForUrl, type LoopbackHost } from "./loopb
 import { createMerchant, type CreateMerchantInput, type SimulatedMerchantConfig } from "./merchants.js";
 import { NotificationDispatcher, type DeliveryRecord } from "./notifications.js";
 import { payOrder, expireDueOrders, type PayOrderInput } from "./payments.js";
+import { readStateFile, serializeState, StateFileWriter } from "./persistence.js";
 import { createPlatformKeys } from "./platform-keys.js";
 import { expireDueRedPackets, openRedPacket } from "./red-packets.js";
 import { createStateView, type SimulatorState, type StockView } from "./state-views.js";
@@ -36,6 +37,8 @@ export type { FaultInput, ApiFault, NotificationFault, ApiOperation } from "./fa
 export type { DeliveryRecord } from "./notifications.js";
 export type { SimulatorState } from "./state-views.js";
 export type { SimulatorLogger } from "./logger.js";
+export { SimulatorListenError } from "./errors.js";
+export { SimulatorStateFileError, STATE_FILE_VERSION } from "./persistence.js";
 export { PAYMENT_RETRY_SCHEDULE_MS, COUPON_RETRY_SCHEDULE_MS, TRANSFER_RETRY_SCHEDULE_MS } from "./notifications.js";
 
 export interface StartSimulatorOptions {
@@ -50,6 +53,11 @@ export interface StartSimulatorOptions {
   /** Gaps between notification retries in ms, for every event type. Default: WeChat Pay's schedules. */
   notifyRetryScheduleMs?: number[];
   logger?: SimulatorLogger;
+  /**
+   * JSON file that keeps keys, merchants and all other state across restarts. An existing file is loaded
+   * at start; changes are saved about 500 ms after they happen and on close. Unset keeps state in memory.
+   */
+  stateFile?: string;
 }
 
 export interface PlatformInfo {
@@ -118,9 +126,16 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
   const clock = new SimulatorClock(options.now ?? Date.now);
   const logger = options.logger ?? silentLogger;
-  const store = new SimulatorStore();
+
+  // The saved state is read before anything listens, so a damaged file stops start-up at once.
+  const saved = options.stateFile === undefined ? undefined : await readStateFile(options.stateFile);
+  if (saved !== undefined) clock.advance(saved.businessOffsetMs);
+  const store = saved?.store ?? new SimulatorStore();
   const faults = new FaultRegistry();
-  const keys = await createPlatformKeys(clock.transportNow());
+  const keys = saved?.keys ?? (await createPlatformKeys(clock.transportNow()));
+
+  let stateWriter: StateFileWriter | undefined;
+  const markChanged = (): void => stateWriter?.markChanged();
   const notifications = new NotificationDispatcher({
     clock,
     keys,
@@ -128,13 +143,28 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     logger,
     findMerchant: (mchid) => store.merchants.get(mchid),
     retryScheduleMs: options.notifyRetryScheduleMs,
+    onPendingChange: markChanged,
   });
   const context: SimulatorContext = { clock, store, keys, faults, notifications, logger };
+  if (options.stateFile !== undefined) {
+    stateWriter = new StateFileWriter({ file: options.stateFile, serialize: () => serializeState(context), logger });
+  }
+
+  /** Wraps an operation that may change state so that a save follows it. */
+  const changing =
+    <A extends unknown[], R>(operation: (...args: A) => R) =>
+    (...args: A): R => {
+      const result = operation(...args);
+      markChanged();
+      return result;
+    };
 
   const urls = { apiBaseUrl: "", apiV2BaseUrl: "" };
   let simulator: WechatPaySimulator | undefined;
 
   const v3Server = http.createServer((request, response) => {
+    // Reads change state too (they apply due expiries), so every finished request schedules a save.
+    response.once("close", markChanged);
     const handler = request.url?.startsWith("/_simulator")
       ? handleControlRequest(simulator!, request, response)
       : handleV3Request(context, request, response);
@@ -155,6 +185,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       rejectUnauthorized: false,
     },
     (request, response) => {
+      response.once("close", markChanged);
       handleV2Request(context, request, response).catch((error: unknown) => {
         logger.error({ err: error, url: request.url }, "request handling failed");
         if (!response.headersSent) response.writeHead(500);
@@ -163,18 +194,26 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     },
   );
 
-  const v3Port = await listen(v3Server, host, options.port ?? 0);
-  const v2Port = await listen(v2Server, host, options.v2Port ?? 0);
+  let v3Port: number;
+  let v2Port: number;
+  try {
+    v3Port = await listen(v3Server, { api: "APIv3", host, port: options.port ?? 0 });
+    v2Port = await listen(v2Server, { api: "APIv2", host, port: options.v2Port ?? 0 });
+  } catch (error) {
+    await Promise.all([closeServer(v3Server), closeServer(v2Server)]);
+    await notifications.close();
+    throw error;
+  }
   urls.apiBaseUrl = `http://${formatHostForUrl(host)}:${v3Port}`;
   urls.apiV2BaseUrl = `https://${formatHostForUrl(host)}:${v2Port}`;
 
-  const advanceTime = (ms: number): void => {
+  const advanceTime = changing((ms: number): void => {
     clock.advance(ms);
     expireDueOrders(context);
     expireDueCoupons(context);
     expireDueRedPackets(context);
     expireDueTransfers(context);
-  };
+  });
 
   simulator = {
     apiBaseUrl: urls.apiBaseUrl,
@@ -186,30 +225,34 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       publicKeyId: keys.publicKeyId,
       publicKeyPem: keys.publicKey.publicKeyPem,
     },
-    createMerchant: (input) => createMerchant(context, urls, input),
-    topUpBalance(mchid, amount) {
+    createMerchant: async (input) => {
+      const config = await createMerchant(context, urls, input);
+      markChanged();
+      return config;
+    },
+    topUpBalance: changing((mchid: string, amount: number) => {
       const merchant = getMerchantOrThrow(context, mchid);
       if (!Number.isSafeInteger(amount)) throw new SimulatorUsageError(`amount must be an integer number of fen, got ${amount}`);
       if (merchant.balance + amount < 0) throw new SimulatorUsageError(`balance of ${mchid} cannot go below 0`);
       merchant.balance += amount;
       return merchant.balance;
-    },
-    setSigningMode(mchid, signingMode) {
+    }),
+    setSigningMode: changing((mchid: string, signingMode: SigningMode) => {
       if (signingMode !== "certificate" && signingMode !== "publicKey") throw new SimulatorUsageError(`unknown signing mode ${String(signingMode)}`);
       getMerchantOrThrow(context, mchid).signingMode = signingMode;
-    },
-    createStock: (mchid, input) => createStock(context, mchid, input),
-    setStockStatus: (mchid, stockId, status) => updateStockStatus(context, mchid, stockId, status),
+    }),
+    createStock: changing((mchid: string, input: CreateStockInput) => createStock(context, mchid, input)),
+    setStockStatus: changing((mchid: string, stockId: string, status: StockStatus) => updateStockStatus(context, mchid, stockId, status)),
     customer: {
-      openid(appid) {
+      openid: changing((appid: string) => {
         const openid = newOpenid();
         store.openidAppids.set(openid, appid);
         return openid;
-      },
-      payOrder: (mchid, outTradeNo, input) => payOrder(context, mchid, outTradeNo, input),
-      openRedPacket: (mchid, mchBillno) => openRedPacket(context, mchid, mchBillno),
-      confirmTransfer: (mchid, outBillNo) => confirmTransfer(context, mchid, outBillNo),
-      rejectTransfer: (mchid, outBillNo, failReason) => rejectTransfer(context, mchid, outBillNo, failReason),
+      }),
+      payOrder: changing((mchid: string, outTradeNo: string, input?: PayOrderInput) => payOrder(context, mchid, outTradeNo, input)),
+      openRedPacket: changing((mchid: string, mchBillno: string) => openRedPacket(context, mchid, mchBillno)),
+      confirmTransfer: changing((mchid: string, outBillNo: string) => confirmTransfer(context, mchid, outBillNo)),
+      rejectTransfer: changing((mchid: string, outBillNo: string, failReason?: string) => rejectTransfer(context, mchid, outBillNo, failReason)),
       advanceTime,
     },
     faults: {
@@ -226,21 +269,33 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     state: createStateView(context),
     advanceTime,
     async close() {
-      await notifications.close();
       await Promise.all([closeServer(v3Server), closeServer(v2Server)]);
+      // Saved before the dispatcher drops its queue, so undelivered notifications are in the file.
+      await stateWriter?.close();
+      await notifications.close();
       logger.info({ apiBaseUrl: urls.apiBaseUrl }, "simulator stopped");
     },
   };
+
+  if (saved !== undefined) {
+    // NOTE: a restored notification starts its retry schedule again from the first attempt, with a new id;
+    // faults and holds armed on it, and the record of earlier deliveries, are not saved.
+    for (const input of saved.pendingNotifications) notifications.enqueue(input);
+    logger.info({ stateFile: options.stateFile, merchants: store.merchants.size, pendingNotifications: saved.pendingNotifications.length }, "simulator state loaded");
+  }
 
   logger.info({ apiBaseUrl: urls.apiBaseUrl, apiV2BaseUrl: urls.apiV2BaseUrl }, "simulator started");
   return simulator;
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<number> {
+function listen(server: http.Server, target: { api: "APIv3" | "APIv2"; host: string; port: number }): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
+    const fail = (error: NodeJS.ErrnoException): void => {
+      reject(new SimulatorListenError(target.api, target.host, target.port, error.code, { cause: error }));
+    };
+    server.once("error", fail);
+    server.listen(target.port, target.host, () => {
+      server.off("error", fail);
       resolve((server.address() as AddressInfo).port);
     });
   });

@@ -78,6 +78,8 @@ export interface NotificationDispatcherOptions {
   logger: SimulatorLogger;
   findMerchant: (mchid: string) => MerchantRecord | undefined;
   retryScheduleMs?: number[];
+  /** Called when a notification is queued or leaves the queue, so a saved state can follow. */
+  onPendingChange?: () => void;
 }
 
 /**
@@ -126,6 +128,7 @@ export class NotificationDispatcher {
       inFlight: false,
     };
     this.pending.add(notification);
+    this.options.onPendingChange?.();
     this.options.logger.debug({ notificationId: id, mchid: input.mchid, eventType: input.eventType }, "notification queued");
 
     if (notification.held) return;
@@ -163,6 +166,11 @@ export class NotificationDispatcher {
 
   pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** What each undelivered notification was queued with, oldest first, for saving the simulator state. */
+  pendingInputs(): NotificationInput[] {
+    return [...this.pending].map((notification) => notification.input);
   }
 
   async close(): Promise<void> {
@@ -204,6 +212,7 @@ export class NotificationDispatcher {
 
     if (primary === "delivered" || primary === "undeliverable" || this.closed) {
       this.pending.delete(notification);
+      this.options.onPendingChange?.();
       return;
     }
 
@@ -214,6 +223,7 @@ export class NotificationDispatcher {
         "notification retries exhausted",
       );
       this.pending.delete(notification);
+      this.options.onPendingChange?.();
       return;
     }
     this.schedule(notification, gap);

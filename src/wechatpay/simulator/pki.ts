@@ -49,6 +49,25 @@ export async function generateRsaKeyPair(): Promise<RsaKeyPair> {
   };
 }
 
+/** Rebuilds a key pair from its PKCS#8 PEM private key; the public half is derived from it. */
+export async function importRsaKeyPair(privateKeyPem: string): Promise<RsaKeyPair> {
+  const privateKey = createPrivateKey(privateKeyPem);
+  const publicKey = createPublicKey(privateKey);
+  const algorithm = { name: RSA_ALGORITHM.name, hash: RSA_ALGORITHM.hash };
+  const cryptoKeys = {
+    privateKey: await webcrypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), algorithm, true, ["sign"]),
+    publicKey: await webcrypto.subtle.importKey("spki", publicKey.export({ type: "spki", format: "der" }), algorithm, true, ["verify"]),
+  } as CryptoKeyPair;
+
+  return {
+    privateKeyPem,
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }) as string,
+    privateKey,
+    publicKey,
+    cryptoKeys,
+  };
+}
+
 /**
  * Creates a positive serial of 20 bytes. The first byte stays below 0x80 so that DER does not need a
  * leading zero, which keeps the hex that @peculiar/x509 reports equal to the one generated here.
@@ -60,6 +79,8 @@ export function generateSerialNo(): string {
 }
 
 export interface CertificateAuthority {
+  /** Distinguished name, written as the issuer of every certificate this authority issues. */
+  subject: string;
   certificate: IssuedCertificate;
   issue(input: IssueCertificateInput): Promise<IssuedCertificate>;
 }
@@ -100,9 +121,15 @@ export async function createCertificateAuthority(input: { subject: string; notBe
     notAfter,
   };
 
+  return restoreCertificateAuthority({ subject: input.subject, certificate: authority });
+}
+
+/** Rebuilds an authority from its subject and its certificate with key, as a saved state holds them. */
+export function restoreCertificateAuthority(input: { subject: string; certificate: IssuedCertificate }): CertificateAuthority {
   return {
-    certificate: authority,
-    issue: (issueInput) => issueCertificate(authority, input.subject, issueInput),
+    subject: input.subject,
+    certificate: input.certificate,
+    issue: (issueInput) => issueCertificate(input.certificate, input.subject, issueInput),
   };
 }
 

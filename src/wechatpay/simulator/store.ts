@@ -215,6 +215,17 @@ export class SimulatorStore {
     this.sequence += 1;
     return this.sequence;
   }
+
+  /** The last number `nextSequence` returned, 0 before the first. */
+  lastSequence(): number {
+    return this.sequence;
+  }
+
+  /** Continues the sequence of a saved state, so restored ids are never handed out again. */
+  restoreSequence(last: number): void {
+    if (!Number.isSafeInteger(last) || last < 0) throw new RangeError(`sequence must be a non-negative integer, got ${last}`);
+    this.sequence = last;
+  }
 }
 
 export function keyOf(mchid: string, id: string): string {
