@@ -36,6 +36,7 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
     DATABASE_URL: options.databaseUrl,
     ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
     JWT_SECRET,
+    WECHATPAY_SIMULATOR_PORT: "0",
     JWT_ISSUER,
     JWT_AUDIENCE,
     LOG_LEVEL: process.env["BENCH_LOG_LEVEL"] ?? "error",

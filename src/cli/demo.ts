@@ -29,6 +29,8 @@ let config;
 try {
   config = loadConfig({
     LOG_LEVEL: "error",
+    // Its own free port, so the demo runs next to a development server on the default one.
+    WECHATPAY_SIMULATOR_PORT: "0",
     ...process.env,
     DATA_DIR: dataDir,
     PGLITE_DATA_DIR: process.env["PGLITE_DATA_DIR"] ?? path.join(dataDir, "pglite"),
@@ -48,6 +50,7 @@ if (config.wechatPayApiBaseUrl) {
 // The demo's data is rebuilt from scratch on every run, so the report matches what the database holds.
 rmSync(path.join(dataDir, "pglite"), { recursive: true, force: true });
 rmSync(path.join(dataDir, "exports-demo"), { recursive: true, force: true });
+rmSync(path.join(dataDir, "wechatpay-simulator.json"), { force: true });
 
 const logger = createLogger(config.logLevel);
 const clock = new DemoClock(4);

@@ -24,6 +24,7 @@ export async function startRedisInstance(database: TestDatabase, channelPrefix: 
     DATA_DIR: dataDir,
     PGLITE_DATA_DIR: "memory",
     JWT_SECRET: TEST_JWT_SECRET,
+    WECHATPAY_SIMULATOR_PORT: "0",
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
