@@ -129,9 +129,9 @@ const BASELINE_SQL = `
   group by 1 order by 1`;
 
 /**
- * Run the baseline unprepared, so PostgreSQL plans it for the actual values every time. A named
- * statement kept from the 1 million event run was seen falling back to a generic plan without parallel
- * workers at 10 million, which made the baseline three times slower than its own EXPLAIN ANALYZE.
+ * Run the baseline unprepared, so PostgreSQL plans it for the actual values every time. As a prepared
+ * statement it once took 4.6 s at 10 million events, against 1.3 s for the same query under EXPLAIN
+ * ANALYZE; unprepared, the two agree.
  */
 function baselineStats(sql: postgres.Sql, campaignId: string, window: { from: string; to: string }): Promise<StatsRow[]> {
   return sql.unsafe<StatsRow[]>(BASELINE_SQL, [TENANT, campaignId, window.from, window.to], { prepare: false });
