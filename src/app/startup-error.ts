@@ -1,6 +1,6 @@
 import { redactUrl } from "../config/environment.js";
 
-/** A start-up failure whose message already says what to fix; printed without a stack trace. */
+/** A start-up failure whose message names the fix; it is printed without a stack trace. */
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -8,7 +8,7 @@ export class StartupError extends Error {
   }
 }
 
-/** The innermost cause of an error chain, as "CODE message". */
+/** Describe the innermost cause of an error chain as "CODE message". */
 export function rootCause(error: unknown): string {
   let current = error;
   while (current instanceof Error && current.cause) current = current.cause;

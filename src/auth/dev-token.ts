@@ -12,7 +12,7 @@ export interface DevelopmentTokenClaims {
   ttlSeconds?: number;
 }
 
-/** The HS256 key of the configuration, or undefined when tokens come from an identity provider. */
+/** Load the HS256 key of the configuration, or return undefined when tokens come from an identity provider. */
 export function developmentSigningKey(config: AppConfig): Uint8Array | undefined {
   const source = config.jwt.keySource;
   if (source.kind === "secret") return new TextEncoder().encode(source.secret);

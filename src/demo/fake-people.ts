@@ -16,14 +16,14 @@ function pick<T>(values: readonly T[]): T {
   return values[randomInt(values.length)]!;
 }
 
-/** An openid in WeChat's shape: "o" followed by 27 URL-safe characters. */
+/** Generate an openid in WeChat's shape: "o" followed by 27 URL-safe characters. */
 export function fakeOpenid(): string {
   let openid = "o";
   for (let index = 0; index < 27; index++) openid += OPENID_ALPHABET[randomInt(OPENID_ALPHABET.length)];
   return openid;
 }
 
-/** A mainland mobile number; the last four digits follow the index so numbers rarely repeat. */
+/** Generate a mainland mobile number whose last four digits follow the index, so numbers rarely repeat. */
 export function fakeMobile(index: number): string {
   return `${pick(MOBILE_PREFIXES)}${String(randomInt(10_000)).padStart(4, "0")}${String(index % 10_000).padStart(4, "0")}`;
 }

@@ -30,7 +30,7 @@ export class DemoClient {
   }
 
   /**
-   * POST once, and once more if the connection broke before an answer arrived: a reused keep-alive socket
+   * POST once, and once more if the connection broke before a response arrived: a reused keep-alive socket
    * can be closed by the server at the same moment. Every demo request is safe to repeat (reads, or
    * mutations with an idempotency key).
    */

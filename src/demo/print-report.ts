@@ -2,7 +2,7 @@ import type { DemoReport } from "./run-demo.js";
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
-/** The demo's report as plain text: what was done, what the dashboard saw and what the analyst learned. */
+/** Format the demo's report as plain text: what was done, what the dashboard saw and what the analyst learned. */
 export function formatReport(report: DemoReport, serverUrl: string): string {
   const lines: string[] = [];
   const add = (line = "") => lines.push(line);

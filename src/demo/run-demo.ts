@@ -34,7 +34,7 @@ export interface IssuanceCounts {
   redPacketsFailed: number;
 }
 
-/** What the demo did and saw; printed for people and checked against the database by a test. */
+/** Record of what the demo did and saw, printed for people and checked against the database by a test. */
 export interface DemoReport {
   tenantId: string;
   campaignId: string;
@@ -354,7 +354,7 @@ async function exportOrders(analyst: DemoClient, analystToken: string, campaignI
   }
 }
 
-/** A graphql-ws subscriber that keeps every update of the campaign's counts. */
+/** Subscribe over graphql-ws and keep every update of the campaign's counts. */
 function subscribeToIssuance(url: string, token: string, campaignId: string) {
   const received: IssuanceCounts[] = [];
   const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false });

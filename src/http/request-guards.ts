@@ -28,7 +28,7 @@ export const rejectNulCharacters: RequestHandler = (request, response, next) => 
 
 /**
  * Last error handler: malformed or oversized bodies get a GraphQL-shaped JSON error, anything else a
- * masked 500. Express would otherwise answer with an HTML page that carries a stack trace.
+ * masked 500. Otherwise Express responds with an HTML page that carries a stack trace.
  */
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: { type?: string; status?: number; message?: string }, request, response, next) => {

@@ -10,7 +10,7 @@ export interface CustomerIdentityInput {
 }
 
 /**
- * The customer with this appid and openid, created on first sight. Known unionid and mobile values are
+ * Find the customer with this appid and openid, creating it on first sight. Known unionid and mobile values are
  * kept when a later call omits them.
  */
 export async function upsertCustomer(scope: TenantScope, identity: CustomerIdentityInput): Promise<CustomerRow> {

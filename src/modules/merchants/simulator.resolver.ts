@@ -68,7 +68,7 @@ class SimulatorMerchantPayload {
   userErrors!: UserError[];
 }
 
-/** The simulator's own rules for a batch, checked first so a mistake reads as bad input, not a crash. */
+/** Check a batch against the simulator's rules first, so a mistake reads as bad input, not a crash. */
 function checkStockInput(input: SimulatorVoucherStockInput): void {
   const reject = (field: string, value: unknown, reason: string) => {
     throw new DomainError("BAD_USER_INPUT", "INVALID_STOCK_SETTING", "merchant.invalidStockSetting", { field, value: String(value), reason }, { field });
