@@ -10,3 +10,4 @@ export * from "../modules/products/product.table.js";
 export * from "../modules/orders/order.tables.js";
 export * from "../modules/red-packets/red-packet.tables.js";
 export * from "../modules/notices/failure-notice.table.js";
+export * from "../modules/notices/notice-channel.table.js";
