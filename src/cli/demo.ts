@@ -16,7 +16,8 @@ Starts the server on the embedded defaults (PGlite and the built-in WeChat Pay s
 campaign through the API as the real clients would, prints a report and keeps serving.
   --short  a few hundred customers instead of thousands
   --exit   stop the server after the report
-The demo's data lives in DATA_DIR (default .data/demo) and is replaced on every run.`;
+The demo's data lives in DEMO_DATA_DIR (default .data/demo) and is replaced on every run; DATA_DIR,
+PGLITE_DATA_DIR and DATABASE_URL are ignored so the server's own data is never touched.`;
 
 const { values } = parseArgs({ options: { short: { type: "boolean" }, exit: { type: "boolean" }, help: { type: "boolean" } } });
 if (values.help) {
@@ -24,16 +25,23 @@ if (values.help) {
   process.exit(0);
 }
 
-const dataDir = process.env["DATA_DIR"] ?? ".data/demo";
+// The demo rebuilds its data on every run, so it never touches the server's own DATA_DIR or DATABASE_URL:
+// it always runs on the embedded defaults in a folder of its own.
+const dataDir = process.env["DEMO_DATA_DIR"] ?? ".data/demo";
+const ignored = ["DATA_DIR", "PGLITE_DATA_DIR", "DATABASE_URL"].filter((name) => process.env[name]);
+if (ignored.length > 0) console.warn(`The demo ignores ${ignored.join(", ")} and keeps its own data in ${dataDir} (DEMO_DATA_DIR).`);
+
+const environment = { ...process.env };
+for (const name of ignored) delete environment[name];
 let config;
 try {
   config = loadConfig({
     LOG_LEVEL: "error",
     // Its own free port, so the demo runs next to a development server on the default one.
     WECHATPAY_SIMULATOR_PORT: "0",
-    ...process.env,
+    ...environment,
     DATA_DIR: dataDir,
-    PGLITE_DATA_DIR: process.env["PGLITE_DATA_DIR"] ?? path.join(dataDir, "pglite"),
+    PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
   });
 } catch (error) {
   if (error instanceof ConfigError) {

@@ -20,7 +20,7 @@ export function formatReport(report: DemoReport, serverUrl: string): string {
   add(`  抽奖与表单红包 Lucky draw and form red packets: ${report.prizes.issued} paid (${yuan(report.prizes.amount)}), ${report.prizes.other} not paid`);
   add(`  工作流发券 Workflow vouchers: ${outcomes(report.workflowVouchers)}`);
   add(`  工作流红包 Workflow red packets (tight limits): ${outcomes(report.workflowRedPackets)}`);
-  add(`  失败通知 Failure notices sent: ${report.failureNotices.count}${report.failureNotices.example ? ` ("${report.failureNotices.example}")` : ""}`);
+  add(`  失败通知 Failure notices queued: ${report.failureNotices.count}${report.failureNotices.example ? ` ("${report.failureNotices.example}")` : ""}`);
   add(`  订单 Orders: ${report.orders.paid} paid, ${report.orders.withVoucher} with a voucher, customers paid ${yuan(report.orders.paidAmount)}`);
   add();
   add("看板实时计数 / Live counts seen by the dashboard");

@@ -254,7 +254,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   // 7. The analyst asks questions and exports the orders.
   log("分析师查询数据并导出订单 / the analyst asks questions and exports orders");
   const sinceDays = { occurredAt: { last: { amount: 30, unit: "DAY" } }, campaignId: { equals: campaignId } };
-  const { eventStats } = await analyst.request<{ eventStats: { rows: { bucketStart: string; type: string; count: number; distinctCustomers: number; sumAmount: number }[] } }>(
+  const { eventStats } = await analyst.request<{
+    eventStats: { timeZone: string; rows: { bucketStart: string; type: string; count: number; distinctCustomers: number; sumAmount: number }[] };
+  }>(
     op.EVENT_STATS,
     { filter: sinceDays },
   );
@@ -287,7 +289,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     live: { updates: live.updates(), last: live.last() },
     stats: campaign.stats,
     eventsByDay: eventStats.rows.map((row) => ({
-      day: row.bucketStart.slice(0, 10),
+      day: localDate(row.bucketStart, eventStats.timeZone),
       type: row.type,
       count: row.count,
       distinctCustomers: row.distinctCustomers,
@@ -300,6 +302,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     exportSha256: exported?.sha256 ?? null,
     tokens,
   };
+}
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+function localDate(instant: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(instant));
 }
 
 function recipient(appid: string, person: FakeCustomer) {

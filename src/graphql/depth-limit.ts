@@ -1,9 +1,11 @@
 import { GraphQLError, Kind, type ASTNode, type FragmentDefinitionNode, type ValidationContext, type ValidationRule } from "graphql";
 import { translate } from "../i18n/messages.js";
 import type { Locale } from "../i18n/locale.js";
+import { requestStore } from "../http/request-store.js";
 
 /**
- * Reject operations nested deeper than `maxDepth` fields, following fragments. Introspection fields
+ * Reject operations nested deeper than `maxDepth` fields, following fragments. The message follows the
+ * language of the HTTP request being validated, or `locale` where there is none (WebSocket). Introspection fields
  * (`__schema`, `__type`) are exempt because tools nest them deeply by design.
  */
 export function depthLimitRule(maxDepth: number, locale: Locale = "en"): ValidationRule {
@@ -40,7 +42,7 @@ export function depthLimitRule(maxDepth: number, locale: Locale = "en"): Validat
         const depth = measure(operation, 0, new Set());
         if (depth > maxDepth) {
           context.reportError(
-            new GraphQLError(translate(locale, "error.queryTooDeep", { depth, max: maxDepth }), {
+            new GraphQLError(translate(requestStore.getStore()?.locale ?? locale, "error.queryTooDeep", { depth, max: maxDepth }), {
               nodes: [operation],
               extensions: { code: "BAD_USER_INPUT", reason: "QUERY_TOO_DEEP" },
             }),

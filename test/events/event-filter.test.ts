@@ -280,8 +280,8 @@ describe("csv cells", () => {
     expect(csvCell("\tcmd")).toBe("'\tcmd");
   });
 
-  it("leaves plain numbers alone", () => {
-    expect(csvCell("+8613800001234")).toBe("+8613800001234");
+  it("keeps numbers and protects text that starts like one", () => {
+    expect(csvCell("+8613800001234")).toBe("'+8613800001234");
     expect(csvCell(-5)).toBe("-5");
     expect(csvCell(1200)).toBe("1200");
   });

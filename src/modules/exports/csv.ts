@@ -5,15 +5,16 @@ export const CSV_BOM = "\uFEFF";
 const FORMULA_STARTS = new Set(["=", "+", "-", "@", "\t", "\r"]);
 
 /**
- * Render one CSV cell (RFC 4180). A value starting with = + - @ tab or CR gets a leading apostrophe, so
- * a spreadsheet shows it as text instead of running it as a formula. Numbers such as +8613800001234 get
- * it too.
+ * Render one CSV cell (RFC 4180). Text starting with = + - @ tab or CR gets a leading apostrophe, so a
+ * spreadsheet shows it as text instead of running it as a formula; mobile numbers such as +8613800001234
+ * get it too and keep their plus sign. Values of type number are written as they are.
  */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "";
 
+  // A number is data we produced, never a formula; text from customers or staff may be one.
   let text = String(value);
-  if (text.length > 0 && FORMULA_STARTS.has(text[0]!)) text = `'${text}`;
+  if (typeof value === "string" && text.length > 0 && FORMULA_STARTS.has(text[0]!)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
