@@ -17,6 +17,7 @@ import { RedPacketResolver } from "../modules/red-packets/red-packet.resolver.js
 import { RedPacketGrantResolver } from "../modules/red-packets/grant.resolver.js";
 import { RedPacketReportResolver } from "../modules/red-packets/report.resolver.js";
 import { FailureNoticeResolver } from "../modules/notices/failure-notice.resolver.js";
+import { NoticeChannelResolver } from "../modules/notices/notice-channel.resolver.js";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -39,4 +40,5 @@ export const resolvers: NonEmptyArray<Function> = [
   RedPacketGrantResolver,
   RedPacketReportResolver,
   FailureNoticeResolver,
+  NoticeChannelResolver,
 ];

@@ -7,6 +7,7 @@ import { eventMessages } from "../modules/events/events.messages.js";
 import { redPacketMessages } from "../modules/red-packets/red-packet.messages.js";
 import { productMessages } from "../modules/products/product.messages.js";
 import { orderMessages } from "../modules/orders/order.messages.js";
+import { noticeMessages } from "../modules/notices/notice.messages.js";
 import { defineMessages } from "./define-messages.js";
 
 /**
@@ -84,6 +85,7 @@ const tables = [
   productMessages,
   orderMessages,
   customerMessages,
+  noticeMessages,
 ] as const;
 
 type KeysOf<TTable> = TTable extends { en: Record<infer TKey, string> } ? TKey : never;

@@ -21,8 +21,6 @@ import { issueGrant } from "../../src/modules/red-packets/issuing.service.js";
 import { sendPayout } from "../../src/modules/red-packets/payout.js";
 import { findMerchantAccountById } from "../../src/modules/merchants/merchant-account.repository.js";
 import { parseGlobalId } from "../../src/graphql/relay/global-id.js";
-import { setNoticeTransport } from "../../src/modules/notices/notice-channels.js";
-import { deliverOutboxNotices } from "../../src/modules/notices/notice-delivery.js";
 import { createRedPacket, customerOf, eventually, redPacketInput, setUpTenant, type RedPacketTenant } from "./support.js";
 
 let test: TestApp;
@@ -309,43 +307,6 @@ describe("restart", () => {
       await second?.stop();
       await first.stop();
       await database.drop();
-    }
-  });
-});
-
-describe("failure notice delivery", () => {
-  it("deliverOutboxNotices hands notices to a gateway", async () => {
-    const setup = await setUpTenant(test, "rp-notice-gateway");
-    const redPacketId = await createRedPacket(setup, {
-      limits: { totalCount: 1 },
-      failureNotice: { enabled: true, channel: "SMS", text: "红包已领完，感谢参与。" },
-    });
-    await award(setup, redPacketId, "gw-1", customerOf(test, setup, "13900139000"));
-    const refused = await award(setup, redPacketId, "gw-2", customerOf(test, setup, "13900139001"));
-    expect(refused.failureCode).toBe("TOTAL_COUNT_LIMIT");
-
-    const delivered: Record<string, unknown>[] = [];
-    let reject = true;
-    setNoticeTransport("SMS", async (payload) => {
-      if (payload.mobile !== "+8613900139001") return { ok: true };
-      if (reject) {
-        reject = false;
-        return { ok: false, reason: "gateway busy" };
-      }
-      delivered.push(payload);
-      return { ok: true };
-    });
-    try {
-      const notice = await eventually(async () => {
-        await deliverOutboxNotices(test.app.services);
-        const { failureNotices } = await setup.marketer.request(FailureNoticesDocument, { filter: { redPacketId } });
-        const node = failureNotices.edges[0]!.node;
-        return node.status === "SENT" ? node : undefined;
-      });
-      expect(notice.grantId).toBe(refused.id);
-      expect(delivered).toEqual([{ mobile: "+8613900139001", text: "红包已领完，感谢参与。" }]);
-    } finally {
-      setNoticeTransport("SMS", undefined);
     }
   });
 });

@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/database.js";
 import type { TenantScope } from "../../db/tenant-scope.js";
 import type { Cursor } from "../../graphql/relay/pagination.js";
 import { failureNotices, type FailureNoticeChannel, type FailureNoticeRow, type FailureNoticeStatus } from "./failure-notice.table.js";
 import { noticeChannels, type NoticeRecipient } from "./notice-channels.js";
+import { noticeChannelSettings } from "./notice-channel.table.js";
 
 export interface FailureNoticeInput {
   grantId: string;
@@ -88,18 +89,27 @@ export async function countFailureNotices(scope: TenantScope, query: FailureNoti
 }
 
 /**
- * Lock up to `limit` outbox notices of the given channels for delivery, skipping rows another instance
- * holds. Call inside a transaction and mark each row before it commits.
+ * Lock up to `limit` outbox notices whose tenant has an enabled gateway for the notice's channel,
+ * skipping rows another instance holds. Call inside a transaction and mark each row before it commits.
  */
-export async function lockOutboxNotices(db: Executor, channels: FailureNoticeChannel[], limit: number): Promise<FailureNoticeRow[]> {
-  if (channels.length === 0) return [];
+export async function lockDeliverableNotices(db: Executor, limit: number): Promise<FailureNoticeRow[]> {
+  const gatewayConfigured = db
+    .select({ one: sql`1` })
+    .from(noticeChannelSettings)
+    .where(
+      and(
+        eq(noticeChannelSettings.tenantId, failureNotices.tenantId),
+        eq(noticeChannelSettings.channel, failureNotices.channel),
+        eq(noticeChannelSettings.enabled, true),
+      ),
+    );
   return db
     .select()
     .from(failureNotices)
-    .where(and(eq(failureNotices.status, "OUTBOX"), inArray(failureNotices.channel, channels)))
+    .where(and(eq(failureNotices.status, "OUTBOX"), exists(gatewayConfigured)))
     .orderBy(asc(failureNotices.createdAt))
     .limit(limit)
-    .for("update", { skipLocked: true });
+    .for("update", { of: failureNotices, skipLocked: true });
 }
 
 export async function markNoticeDelivery(

@@ -13,7 +13,7 @@ export const noticeChannelSettings = pgTable(
     tenantId: tenantId(),
     channel: text("channel", { enum: failureNoticeChannels }).notNull(),
     endpointUrl: text("endpoint_url").notNull(),
-    /** Template of the official account's template library; set for TEMPLATE_MESSAGE only. */
+    /** Template id from the official account's template library, set for TEMPLATE_MESSAGE only. */
     templateId: text("template_id"),
     /** The HMAC signing secret, sealed with AES-256-GCM under the server key and bound to tenant and channel. */
     sealedSecret: text("sealed_secret").notNull(),

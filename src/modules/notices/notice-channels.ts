@@ -12,9 +12,6 @@ export interface NoticeRecipient {
 
 export type PreparedNotice = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: string };
 
-/** Sends one prepared message through a gateway, such as the official account API or an SMS provider. */
-export type NoticeTransport = (payload: Record<string, unknown>) => Promise<{ ok: true } | { ok: false; reason: string }>;
-
 /** One way of telling a customer that their red packet could not be paid. */
 export interface NoticeChannelAdapter {
   readonly channel: FailureNoticeChannel;
@@ -51,22 +48,3 @@ export const noticeChannels: Record<FailureNoticeChannel, NoticeChannelAdapter> 
   TEMPLATE_MESSAGE: templateMessageChannel,
   SMS: smsChannel,
 };
-
-/**
- * Gateways that deliver notices, per channel. With none configured (the embedded mode) notices stay in
- * the outbox table, where the failureNotices query lists them.
- */
-const transports = new Map<FailureNoticeChannel, NoticeTransport>();
-
-export function setNoticeTransport(channel: FailureNoticeChannel, transport: NoticeTransport | undefined): void {
-  if (transport) transports.set(channel, transport);
-  else transports.delete(channel);
-}
-
-export function noticeTransport(channel: FailureNoticeChannel): NoticeTransport | undefined {
-  return transports.get(channel);
-}
-
-export function hasNoticeTransports(): boolean {
-  return transports.size > 0;
-}
