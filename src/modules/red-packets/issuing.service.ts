@@ -66,6 +66,10 @@ export const TRANSFER_NOTIFICATION_KIND = "red-packet-transfer";
 export async function issueGrant(work: WorkContext, request: GrantRequest, hooks: IssueHooks = {}): Promise<RedPacketGrantRow> {
   const { scope, services } = work;
   const existing = await findGrantByKey(scope, request.redPacketId, request.idempotencyKey);
+  if (existing && (existing.appid !== request.customer.appid || existing.openid !== request.customer.openid)) {
+    // The same key for another customer is a caller bug; paying nobody is safer than guessing.
+    throw new DomainError("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "redPacket.keyUsedForOtherCustomer", { key: request.idempotencyKey }, { field: "idempotencyKey" });
+  }
   if (existing) return existing.status === "RESERVED" ? resumeGrant(work, existing) : existing;
 
   const packet = await findRedPacketById(scope, request.redPacketId);

@@ -97,6 +97,16 @@ export async function startRedPacketSend(ctx: RequestContext, input: StartRedPac
     if (checked.recipient) recipients.push(checked.recipient);
     else if (inputErrors.length < MAX_REPORTED_INPUT_ERRORS) inputErrors.push(...checked.errors);
   }
+  // A customer listed twice would be paid twice, because each position is its own grant.
+  const firstPosition = new Map<string, number>();
+  for (const [index, recipient] of recipients.entries()) {
+    const key = `${recipient.appid}\u0000${recipient.openid}`;
+    const first = firstPosition.get(key);
+    if (first === undefined) firstPosition.set(key, index);
+    else if (inputErrors.length < MAX_REPORTED_INPUT_ERRORS) {
+      inputErrors.push(userError(ctx, "DUPLICATE_CUSTOMER", "redPacket.duplicateCustomer", { index, first }, ["customers", String(index)]));
+    }
+  }
   if (inputErrors.length > 0) return { job: null, dryRun: null, userErrors: inputErrors.slice(0, MAX_REPORTED_INPUT_ERRORS) };
 
   if (input.dryRun) {

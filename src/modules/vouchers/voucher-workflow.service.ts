@@ -67,6 +67,15 @@ export async function startVoucherIssueJob(
     const mobile = customer.mobile ? (normalizeMobile(customer.mobile) ?? null) : null;
     return { appid: customer.appid, openid: customer.openid, mobile };
   });
+  const seen = new Map<string, number>();
+  for (const [index, item] of items.entries()) {
+    const key = `${item.appid}\u0000${item.openid}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new DomainError("BAD_USER_INPUT", "DUPLICATE_CUSTOMER", "voucher.duplicateCustomer", { index, first }, { field: `customers.${index}` });
+    }
+    seen.set(key, index);
+  }
   if (items.length === 0) {
     throw new DomainError("BAD_USER_INPUT", "NO_CUSTOMERS", "voucher.noCustomers", {}, { field: "customers" });
   }
