@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientError } from "graphql-request";
-import { AwardRedPacketPrizeDocument, StartRedPacketSendDocument } from "../generated/graphql.js";
+import { AwardRedPacketPrizeDocument, CreateRedPacketDocument, StartRedPacketSendDocument } from "../generated/graphql.js";
 import { startTestApp, type TestApp } from "../support/app.js";
-import { createRedPacket, customerOf, setUpTenant } from "./support.js";
+import { createRedPacket, customerOf, redPacketInput, setUpTenant } from "./support.js";
 
 let test: TestApp;
 
@@ -43,5 +43,20 @@ describe("red packet input guards", () => {
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).response.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", reason: "IDEMPOTENCY_KEY_REUSED" });
     expect(test.app.services.simulator!.state.redPackets(setup.merchant.credentials.mchid)).toHaveLength(1);
+  });
+});
+
+describe("red packet amount range", () => {
+  it("rejects amounts WeChat Pay cannot pay even with a scene", async () => {
+    const setup = await setUpTenant(test, "rp-range", { simulator: { smallRedPacket: true }, input: { smallRedPacketEnabled: true } });
+    const { createRedPacket: tooLarge } = await setup.marketer.request(CreateRedPacketDocument, {
+      input: redPacketInput(setup, { amount: { mode: "FIXED", fixed: 99_999_999 }, sceneId: "PRODUCT_2" }),
+    });
+    expect(tooLarge.userErrors.map((error) => error.code)).toEqual(["AMOUNT_OUT_OF_RANGE"]);
+
+    const { createRedPacket: tooSmall } = await setup.marketer.request(CreateRedPacketDocument, {
+      input: redPacketInput(setup, { amount: { mode: "FIXED", fixed: 1 }, sceneId: "PRODUCT_2" }),
+    });
+    expect(tooSmall.userErrors.map((error) => error.code)).toEqual(["AMOUNT_OUT_OF_RANGE"]);
   });
 });

@@ -55,6 +55,14 @@ const WECHAT_LENGTHS = { actName: 32, sendName: 32, wishing: 128, remark: 256 } 
 const SCENE_FREE_MIN = 100;
 const SCENE_FREE_MAX = 20_000;
 
+/**
+ * Widest range a merchant may configure for cash red packets with a scene: 0.3 to 4,999 yuan.
+ * NOTE: taken from third-party restatements of WeChat Pay's product rules, not an official page; the
+ * merchant's own configured range may be narrower, which WeChat Pay reports as MONEY_LIMIT.
+ */
+const SCENE_MIN = 30;
+const SCENE_MAX = 499_900;
+
 /** Merchant transfers pay at least 0.1 yuan and need a real name from 2000 yuan. */
 const TRANSFER_MIN = 10;
 const TRANSFER_REAL_NAME_FROM = 200_000;
@@ -190,6 +198,12 @@ function checkAmounts(settings: RedPacketSettings, account: PayoutAccount, add: 
       amount: minAmount,
       mchid: account.mchid,
     });
+  }
+  if (minAmount < SCENE_MIN) {
+    add(minField, "AMOUNT_OUT_OF_RANGE", "redPacket.amountOutOfRange", { field: minField.join("."), amount: minAmount, min: SCENE_MIN, max: SCENE_MAX });
+  }
+  if (maxAmount > SCENE_MAX) {
+    add(maxField, "AMOUNT_OUT_OF_RANGE", "redPacket.amountOutOfRange", { field: maxField.join("."), amount: maxAmount, min: SCENE_MIN, max: SCENE_MAX });
   }
   if (settings.sceneId === null) {
     if (minAmount < SCENE_FREE_MIN) {
