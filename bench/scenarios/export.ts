@@ -62,6 +62,7 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
     // The last page queries of the export, kept to be explained afterwards.
     await app.request("sql.reset", 10);
     const exportStarted = performance.now();
+    const exportStartedAt = Date.now();
     const created = await graphqlRequest(
       app.info.url,
       token,
@@ -78,10 +79,12 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
     });
     const seconds = (performance.now() - exportStarted) / 1000;
     const profile = await app.request<CpuShare[]>("profile.stop");
-    const memory = await app.request<{ peak: MemoryFigures; current: MemoryFigures }>("memory.read");
+    const memory = await app.request<{ peak: MemoryFigures; current: MemoryFigures; peakRssAt: number }>("memory.read");
     const lastStatements = (await app.request<{ statements: SentStatement[] }>("sql.read")).statements;
     if (finished.status !== "SUCCEEDED") throw new Error(`export ended ${finished.status}: ${finished.error}`);
     const pace = paceOf(progress, orders);
+    const peakSeconds = (memory.peakRssAt - exportStartedAt) / 1000;
+    const rowsAtPeak = progress.filter((sample) => sample.seconds <= peakSeconds).at(-1)?.rows ?? 0;
     const lastPage = await explainLastPage(database.sql, lastStatements);
 
     context.log("baseline: COPY … TO STDOUT into a file");
@@ -133,7 +136,8 @@ async function runExport(context: ScenarioContext): Promise<ScenarioReport> {
           reason:
             `RSS rose from ${fixed(idle.rssMb, 0)} MB to ${fixed(peak, 0)} MB. The heap in use (uncollected garbage included) ` +
             `read ${fixed(pace.heapMb.fifth, 0)} MB after a fifth of the rows and ${fixed(pace.heapMb.half, 0)} MB after half, and peaked at ` +
-            `${fixed(memory.peak.heapUsedMb, 0)} MB; memory outside the heap peaked at ${fixed(memory.peak.externalMb, 0)} MB`,
+            `${fixed(memory.peak.heapUsedMb, 0)} MB; memory outside the heap peaked at ${fixed(memory.peak.externalMb, 0)} MB. ` +
+            `The RSS peak came ${fixed(peakSeconds, 0)} s into the ${fixed(seconds, 0)} s export, with ${count(rowsAtPeak)} rows reported written`,
         },
       ],
       notes: [

@@ -20,6 +20,8 @@ export function currentMemory(): MemoryFigures {
  */
 export class MemorySampler {
   private peak: MemoryFigures = currentMemory();
+  /** When the RSS peak was sampled, in ms since the epoch. */
+  private peakRssAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly intervalMs = 20) {}
@@ -27,15 +29,16 @@ export class MemorySampler {
   /** Forget earlier peaks and start sampling from the current values. */
   reset(): MemoryFigures {
     this.peak = currentMemory();
+    this.peakRssAt = Date.now();
     this.timer ??= setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
     return this.peak;
   }
 
   /** Read the highest values since the last reset, including a sample taken now. */
-  read(): { peak: MemoryFigures; current: MemoryFigures } {
+  read(): { peak: MemoryFigures; current: MemoryFigures; peakRssAt: number } {
     const current = this.sample();
-    return { peak: { ...this.peak }, current };
+    return { peak: { ...this.peak }, current, peakRssAt: this.peakRssAt };
   }
 
   stop(): void {
@@ -45,6 +48,7 @@ export class MemorySampler {
 
   private sample(): MemoryFigures {
     const now = currentMemory();
+    if (now.rssMb > this.peak.rssMb) this.peakRssAt = Date.now();
     this.peak = {
       rssMb: Math.max(this.peak.rssMb, now.rssMb),
       heapUsedMb: Math.max(this.peak.heapUsedMb, now.heapUsedMb),
