@@ -144,3 +144,19 @@ describe("request guards", () => {
     expect(body.errors[0]?.message).toMatch(/^文本中不能包含 NUL 字符/);
   });
 });
+
+describe("Fen scalar", () => {
+  it("rejects a fractional amount in the caller's language", async () => {
+    const response = await fetch(test.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await signTestToken()}`, "accept-language": "zh-CN" },
+      body: JSON.stringify({
+        query: "mutation($price: Fen!) { createProduct(input: { merchantAccountId: \"x\", name: \"茶\", price: $price, stock: 1 }) { userErrors { code } } }",
+        variables: { price: 12.5 },
+      }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(body.errors[0]?.message).toContain("12.5 不是以分为单位的金额");
+  });
+});

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { DomainError } from "../errors.js";
 
 /** Money in fen (分, 1/100 yuan): a non-negative whole number, so no amount is ever a float. */
 export const FenScalar = new GraphQLScalarType<number, number>({
@@ -20,9 +21,7 @@ export const FenScalar = new GraphQLScalarType<number, number>({
 
   parseLiteral(ast) {
     if (ast.kind !== Kind.INT) {
-      throw new GraphQLError(`Fen must be a non-negative integer number of fen, but got a ${ast.kind} literal`, {
-        nodes: ast,
-      });
+      throw new DomainError("BAD_USER_INPUT", "INVALID_FEN", "error.invalidFen", { value: "value" in ast ? String(ast.value) : ast.kind });
     }
     return parseFen(Number(ast.value));
   },
@@ -30,9 +29,8 @@ export const FenScalar = new GraphQLScalarType<number, number>({
 
 function parseFen(value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new GraphQLError(
-      `Fen must be a non-negative integer number of fen (1 yuan = 100), but got ${JSON.stringify(value)}`,
-    );
+    // A DomainError, so the message reaches the caller in their language like every other bad input.
+    throw new DomainError("BAD_USER_INPUT", "INVALID_FEN", "error.invalidFen", { value: JSON.stringify(value) ?? String(value) });
   }
   return value;
 }
