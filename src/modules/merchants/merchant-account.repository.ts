@@ -1,4 +1,5 @@
 import { count, desc, eq } from "drizzle-orm";
+import type { Database } from "../../db/database.js";
 import type { TenantScope } from "../../db/tenant-scope.js";
 import { merchantAccounts, type MerchantAccountRow } from "./merchant-account.table.js";
 
@@ -45,5 +46,17 @@ export async function updateMerchantAccountRow(
     .set({ ...changes, updatedAt: new Date() })
     .where(scope.where(merchantAccounts, eq(merchantAccounts.id, id)))
     .returning();
+  return row;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Find the merchant account a notification URL names, whichever tenant owns it. Notification routes carry
+ * no token, so the account row is the only way to the tenant; every later query is scoped to its tenant.
+ */
+export async function findMerchantAccountForNotification(db: Database, accountRowId: string): Promise<MerchantAccountRow | undefined> {
+  if (!UUID_PATTERN.test(accountRowId)) return undefined;
+  const [row] = await db.select().from(merchantAccounts).where(eq(merchantAccounts.id, accountRowId));
   return row;
 }

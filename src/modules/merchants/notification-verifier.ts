@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
 import type { AppServices } from "../../app/services.js";
 import type { NotificationOutcome } from "../../http/notification-routes.js";
 import { WechatPayVerificationError, type WechatPayNotification } from "../../wechatpay/index.js";
-import { merchantAccounts, type MerchantAccountRow } from "./merchant-account.table.js";
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { findMerchantAccountForNotification } from "./merchant-account.repository.js";
+import type { MerchantAccountRow } from "./merchant-account.table.js";
 
 export type VerifiedNotification =
   | { ok: true; account: MerchantAccountRow; notification: WechatPayNotification }
@@ -20,11 +18,7 @@ export async function verifyNotification(
   services: AppServices,
   input: { merchantAccountId: string; headers: Record<string, string | string[] | undefined>; rawBody: Buffer },
 ): Promise<VerifiedNotification> {
-  if (!UUID_PATTERN.test(input.merchantAccountId)) {
-    return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
-  }
-  // The URL carries no tenant, so the account row found by its id determines the tenant.
-  const [account] = await services.db.select().from(merchantAccounts).where(eq(merchantAccounts.id, input.merchantAccountId));
+  const account = await findMerchantAccountForNotification(services.db, input.merchantAccountId);
   if (!account) return { ok: false, outcome: { status: 404, message: "unknown merchant account" } };
 
   try {

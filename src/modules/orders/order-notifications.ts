@@ -3,7 +3,7 @@ import { TenantScope } from "../../db/tenant-scope.js";
 import type { NotificationHandler, NotificationOutcome } from "../../http/notification-routes.js";
 import { WechatPayVerificationError, type RefundNotificationResource, type WechatPayNotification } from "../../wechatpay/index.js";
 import type { MerchantAccountRow } from "../merchants/merchant-account.table.js";
-import { findMerchantAccountForNotification } from "./merchant-account-lookup.js";
+import { findMerchantAccountForNotification } from "../merchants/merchant-account.repository.js";
 import { PAYMENT_NOTIFICATION_KIND, REFUND_NOTIFICATION_KIND } from "./notification-kinds.js";
 import { findOrderById } from "./order.repository.js";
 import { applyPaidTransaction } from "./payment-settlement.js";
