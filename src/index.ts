@@ -43,7 +43,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Failures with a known fix print one line; anything else keeps its stack for a bug report.
   const known = error instanceof StartupError || (error instanceof Error && /^(PORT|HOST) /.test(error.message));
-  const detail = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+  let detail = String(error);
+  if (error instanceof Error) detail = known ? error.message : (error.stack ?? error.message);
   process.stderr.write(`merchant center BFF failed to start: ${detail}\n`);
   process.exit(1);
 });

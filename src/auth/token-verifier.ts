@@ -44,7 +44,7 @@ async function resolveKey(
   switch (source.kind) {
     case "jwks":
       // jose caches the key set and refetches it when a token names an unknown kid, which is how
-      // issuers rotate keys; the cooldown stops a flood of unknown kids from hammering the endpoint.
+      // issuers rotate keys. The cooldown stops a flood of unknown kids from hammering the endpoint.
       return {
         key: createRemoteJWKSet(new URL(source.url), { cooldownDuration: source.cooldownMs ?? 30_000, cacheMaxAge: 10 * 60_000 }),
         algorithms: ["RS256", "PS256", "ES256", "EdDSA"],

@@ -251,7 +251,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   }
   await app.services.simulator!.notifications.waitForIdle(60_000).catch(() => undefined);
 
-  // 7. The analyst asks questions and exports the orders.
+  // 7. The analyst queries the results and exports the orders.
   log("分析师查询数据并导出订单 / the analyst asks questions and exports orders");
   const sinceDays = { occurredAt: { last: { amount: 30, unit: "DAY" } }, campaignId: { equals: campaignId } };
   const { eventStats } = await analyst.request<{
@@ -304,7 +304,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   };
 }
 
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+/** Format the calendar date of an instant in a time zone as YYYY-MM-DD. */
 function localDate(instant: string, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(instant));
 }

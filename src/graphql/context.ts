@@ -7,8 +7,8 @@ import type { AppServices } from "../app/services.js";
 import { DomainError } from "./errors.js";
 
 /**
- * What every resolver and service receives first: who is calling, in which tenant and language, with a
- * logger that carries the request id. Services reach the database only through `scope()`.
+ * Request facts that every resolver and service receives first: the caller, its tenant and language,
+ * and a logger that carries the request id. Services reach the database only through `scope()`.
  */
 export interface RequestContext {
   requestId: string;
@@ -18,7 +18,7 @@ export interface RequestContext {
   services: AppServices;
 }
 
-/** The tenant-scoped database of an authenticated request. */
+/** Return the tenant-scoped database of an authenticated request. */
 export function tenantScope(ctx: RequestContext): TenantScope {
   const actor = requireActor(ctx);
   return new TenantScope(actor.tenantId, ctx.services.db);

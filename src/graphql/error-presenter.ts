@@ -18,9 +18,9 @@ const CLIENT_ERROR_CODES = new Set([
 ]);
 
 /**
- * Turn any error raised while executing an operation into what the client sees, in its language.
- * DomainErrors keep their category (`extensions.code`) and reason; GraphQL's own request errors pass
- * through; everything else is masked as INTERNAL_SERVER_ERROR and logged once with the request id, so no
+ * Turn any error raised while executing an operation into the error the client receives, in its
+ * language. DomainErrors keep their category (`extensions.code`) and reason, and GraphQL's own request
+ * errors pass through. Everything else is masked as INTERNAL_SERVER_ERROR and logged once with the request id, so no
  * stack, SQL or secret reaches a response.
  */
 export function presentError(
@@ -55,7 +55,7 @@ export function presentError(
   };
 }
 
-/** The error a resolver threw, beneath the GraphQLError wrappers that execution adds around it. */
+/** Return the error a resolver threw, beneath the GraphQLError wrappers that execution adds around it. */
 function unwrapError(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;

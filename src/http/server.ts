@@ -111,7 +111,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
-/** A listen failure explained in terms of the PORT and HOST settings. */
+/** Explain a listen failure in terms of the PORT and HOST settings. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === "EADDRINUSE") return new Error(`PORT ${port} is already in use on ${host}; stop the other process or set PORT to a free port`);
   if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") {

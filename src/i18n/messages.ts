@@ -98,7 +98,7 @@ const catalogs: Record<Locale, Record<string, string>> = {
   "zh-CN": Object.assign({}, ...tables.map((table) => table.zhCN)),
 };
 
-/** Longest value shown inside a message, in characters. */
+/** Maximum length of a value shown inside a message, in characters. */
 const MAX_PARAM_LENGTH = 120;
 
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
@@ -109,7 +109,7 @@ export function translate(locale: Locale, key: MessageKey, params: MessageParams
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = params[name];
     if (value === undefined || value === null) return placeholder;
-    // A message names the bad value, but echoing a 100,000-character input back helps nobody.
+    // A message names the bad value, but echoing a 100,000-character input back helps no one.
     const text = String(value);
     return text.length > MAX_PARAM_LENGTH ? `${text.slice(0, MAX_PARAM_LENGTH)}…` : text;
   });

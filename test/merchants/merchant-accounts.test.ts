@@ -84,7 +84,7 @@ describe("merchant accounts", () => {
     const real = await simulator.createMerchant();
     const other = await simulator.createMerchant();
 
-    // A complete key pair of another merchant: well-formed, but WeChat Pay holds a different public key.
+    // A complete key pair of another merchant: well-formed, but WeChat Pay has a different public key on record.
     const forged = merchantInput(real, {});
     forged.credentials.merchantPrivateKeyPem = other.merchantPrivateKeyPem;
     forged.credentials.merchantCertificatePem = other.merchantCertificatePem;
@@ -165,7 +165,7 @@ describe("merchant accounts on the WeChat Pay public key", () => {
     const passed = await admin.request(TestMerchantConnectionDocument, { id: good.connectMerchantAccount.merchantAccount!.id });
     expect(passed.testMerchantConnection.checks.find((check) => check.name === "API_V3")?.ok).toBe(true);
 
-    // Another key under the right id: every answer from WeChat Pay now fails verification.
+    // Another key under the right id: every response from WeChat Pay now fails verification.
     const { publicKey } = await import("node:crypto").then((crypto) => crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }));
     const wrong = merchantInput(other, {});
     wrong.credentials.wechatPayPublicKeyId = credentials.wechatPayPublicKeyId!;

@@ -34,7 +34,7 @@ export async function getCampaignByExternalId(ctx: RequestContext, externalId: s
   return row ? Campaign.fromRow(row) : null;
 }
 
-/** The campaign row of a global id in the caller's tenant; throws NOT_FOUND for any other tenant's id. */
+/** Load the campaign row of a global id in the caller's tenant; throws NOT_FOUND for any other tenant's id. */
 export async function getCampaignRowOrThrow(ctx: RequestContext, globalId: string, field = "campaignId") {
   const row = await findCampaignById(tenantScope(ctx), parseGlobalId("Campaign", globalId, field));
   if (!row) throw new DomainError("NOT_FOUND", "CAMPAIGN_NOT_FOUND", "campaign.notFound", { id: globalId });

@@ -13,7 +13,7 @@ export interface JobRuntime {
   isStopping(): boolean;
 }
 
-/** What a handler reports: done (with a result), or interrupted by shutdown and to be resumed. */
+/** Handler result: done (with a result), or interrupted by shutdown and to be resumed. */
 export type JobOutcome = { status: "SUCCEEDED"; result: Record<string, unknown> } | { status: "INTERRUPTED" };
 
 export type JobHandler = (job: JobRow, runtime: JobRuntime) => Promise<JobOutcome>;
@@ -31,8 +31,8 @@ export interface JobRunnerOptions {
 
 /**
  * Runs durable jobs from the `jobs` table. Claims are leased, so a job whose process died is picked up
- * again by any instance once the lease runs out; handlers must therefore be idempotent per item, which
- * the job_items table makes easy (each item is marked done in the same transaction as its effect).
+ * again by any instance once the lease runs out. Handlers must therefore be idempotent per item, and the
+ * job_items table helps: each item is marked done in the same transaction as its effect.
  */
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();

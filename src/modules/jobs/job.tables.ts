@@ -5,7 +5,7 @@ export const jobStatuses = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELL
 export type JobStatus = (typeof jobStatuses)[number];
 
 /**
- * A durable background job. Workers claim jobs with a lease (`lockedUntil`); a job whose worker died is
+ * A durable background job. Workers claim jobs with a lease (`lockedUntil`). A job whose worker died is
  * claimed again once the lease runs out, and its handler resumes from the items not yet finished.
  */
 export const jobs = pgTable(
@@ -62,7 +62,7 @@ export type JobItemRow = typeof jobItems.$inferSelect;
 
 /**
  * Short leases that serialise work on one key across server instances, such as voucher sends to one
- * openid (WeChat Pay answers concurrent sends to the same user with a spurious limit error).
+ * openid, because WeChat Pay rejects concurrent sends to the same user with a spurious limit error.
  */
 export const keyLeases = pgTable("key_leases", {
   key: text("key").primaryKey(),

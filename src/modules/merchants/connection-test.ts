@@ -25,10 +25,10 @@ export function checkCertificateDates(serial: string, expiresAt: Date | null, no
 }
 
 /**
- * Make one signed APIv3 call whose answer must verify. Merchants on platform certificates download them,
+ * Make one signed APIv3 call whose response must verify. Merchants on platform certificates download them,
  * which also proves the APIv3 key. Merchants on the WeChat Pay public key set the voucher callback URL to
- * this server's (registering a batch sets the same value), because error answers carry no signature and
- * only a successful answer proves that the public key and its id are right.
+ * this server's (registering a batch sets the same value), because error responses carry no signature and
+ * only a successful response proves that the public key and its id are right.
  */
 export async function checkApiV3(
   client: WechatPayClient,

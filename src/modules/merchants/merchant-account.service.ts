@@ -29,7 +29,7 @@ export interface MerchantAccountResult {
 
 const REAL_WECHATPAY_API = "https://api.mch.weixin.qq.com";
 
-/** The endpoint new accounts use unless they name one: configured, else the embedded simulator, else WeChat Pay. */
+/** Return the endpoint for accounts that name none: configured, else the embedded simulator, else WeChat Pay. */
 export function defaultApiBaseUrl(ctx: RequestContext): { apiBaseUrl: string; apiV2BaseUrl: string | null } {
   const simulator = ctx.services.simulator;
   if (ctx.services.config.wechatPayApiBaseUrl) return { apiBaseUrl: ctx.services.config.wechatPayApiBaseUrl, apiV2BaseUrl: null };

@@ -3,8 +3,8 @@ import { createdAt, primaryId, tenantId, updatedAt } from "../../db/columns.js";
 import { failureNoticeChannels } from "./failure-notice.table.js";
 
 /**
- * Where a tenant's failure notices go, per channel: the tenant's own messaging gateway. A tenant with
- * no enabled row for a channel keeps that channel's notices in the outbox.
+ * Destination of a tenant's failure notices per channel: the tenant's own messaging gateway. A tenant
+ * with no enabled row for a channel keeps that channel's notices in the outbox.
  */
 export const noticeChannelSettings = pgTable(
   "notice_channel_settings",

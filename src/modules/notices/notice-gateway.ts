@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { toGlobalId } from "../../graphql/relay/global-id.js";
 import type { FailureNoticeRow } from "./failure-notice.table.js";
 
-/** How long a gateway may take to answer one notice, in ms. */
+/** Time a gateway may take to respond to one notice, in ms. */
 const GATEWAY_TIMEOUT_MS = 5_000;
 
 /**
@@ -35,7 +35,7 @@ export function noticeSignature(secret: string, timestamp: string, body: string)
   return createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest("hex");
 }
 
-/** POST one notice to the tenant's gateway and classify the response. Never throws. */
+/** POST one notice to the tenant's gateway and classify the response; network failures and timeouts come back as retryable. */
 export async function postNotice(target: GatewayTarget, notice: FailureNoticeRow, now: Date): Promise<GatewayOutcome> {
   const body = noticeRequestBody(notice, target.templateId);
   const timestamp = String(Math.floor(now.getTime() / 1000));

@@ -59,7 +59,7 @@ export const TRANSFER_NOTIFICATION_KIND = "red-packet-transfer";
  * 3. WeChat Pay is called with that number. An unknown outcome is queried and resent with the same
  *    number and body, and only a definitive failure releases the reservation.
  * 4. The result, the customer event and the counters are written in one transaction, and live
- *    dashboards are told after it commits.
+ *    dashboards are notified after it commits.
  *
  * A grant still in flight when this returns (RESERVED) is finished by the recovery sweep.
  */
@@ -67,7 +67,7 @@ export async function issueGrant(work: WorkContext, request: GrantRequest, hooks
   const { scope, services } = work;
   const existing = await findGrantByKey(scope, request.redPacketId, request.idempotencyKey);
   if (existing && (existing.appid !== request.customer.appid || existing.openid !== request.customer.openid)) {
-    // The same key for another customer is a caller bug; paying nobody is safer than guessing.
+    // The same key for another customer is a caller bug, and paying no one is safer than guessing.
     throw new DomainError("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "redPacket.keyUsedForOtherCustomer", { key: request.idempotencyKey }, { field: "idempotencyKey" });
   }
   if (existing) return existing.status === "RESERVED" ? resumeGrant(work, existing) : existing;

@@ -57,8 +57,8 @@ const SCENE_FREE_MAX = 20_000;
 
 /**
  * Widest range a merchant may configure for cash red packets with a scene: 0.3 to 4,999 yuan.
- * NOTE: taken from third-party restatements of WeChat Pay's product rules, not an official page; the
- * merchant's own configured range may be narrower, which WeChat Pay reports as MONEY_LIMIT.
+ * NOTE: taken from third-party restatements of WeChat Pay's product rules, not an official page. The
+ * merchant's own configured range may be narrower, and WeChat Pay then reports MONEY_LIMIT.
  */
 const SCENE_MIN = 30;
 const SCENE_MAX = 499_900;

@@ -12,14 +12,14 @@ import type { MerchantAccountRow } from "../merchants/merchant-account.table.js"
 import { countLiveGrants, incrementBatchCounters, insertGrantOnce, updateGrant } from "./voucher.repository.js";
 import { voucherGrants, type VoucherBatchRow, type VoucherGrantRow, type VoucherGrantSource } from "./voucher.tables.js";
 
-/** Why a voucher could not be issued although nothing went wrong: a rule of the batch said no. */
+/** Reason a voucher was not issued although nothing failed: a rule of the batch rejected the send. */
 export type VoucherLimitReason = "BATCH_EXHAUSTED" | "PER_USER_LIMIT" | "NOT_STARTED" | "ENDED" | "BATCH_NOT_RUNNING";
 
 export type VoucherIssueOutcome =
   | { status: "ISSUED"; grant: VoucherGrantRow; couponId: string }
   | { status: "LIMIT_REACHED"; reason: VoucherLimitReason; grant?: VoucherGrantRow }
   | { status: "FAILED"; code: string; message: string; grant?: VoucherGrantRow }
-  /** WeChat Pay's answer stayed unknown after the retries; the recovery sweep settles the grant later. */
+  /** WeChat Pay's response stayed unknown after the retries, so the recovery sweep settles the grant later. */
   | { status: "PENDING"; grant: VoucherGrantRow };
 
 export interface VoucherIssueRequest {
@@ -46,7 +46,7 @@ const RESEND_DELAYS_MS = [100, 400, 1_600];
 /**
  * Issue one voucher to one customer, exactly once per (batch, customer, request key). The grant row and
  * its out_request_no are written before WeChat Pay is called, so every retry, replayed job or restart
- * re-sends the same number, which WeChat Pay answers with the voucher it already sent. Sends to one
+ * re-sends the same number, for which WeChat Pay returns the voucher it already sent. Sends to one
  * customer are serialised across instances, because WeChat Pay answers concurrent sends to the same
  * openid with a spurious RULE_LIMIT.
  */
@@ -92,7 +92,7 @@ export async function resumeGrant(deps: IssuerDeps, request: VoucherIssueRequest
   return withKeyLease(deps.services.db, leaseKey, () => sendUntilKnown(deps, request, grant));
 }
 
-/** The local rule that stops a send before WeChat Pay is asked, if any. */
+/** Return the local rule that stops a send before WeChat Pay is called, if any. */
 export function checkBatchRules(batch: VoucherBatchRow, now: Date): VoucherLimitReason | undefined {
   if (batch.wechatStatus === "stoped" || (batch.stopTime && batch.stopTime <= now)) return "ENDED";
   if (batch.startTime && batch.startTime > now) return "NOT_STARTED";
@@ -197,7 +197,7 @@ function settledOutcome(grant: VoucherGrantRow): VoucherIssueOutcome | undefined
   return { status: "FAILED", code: grant.failureCode ?? "UNKNOWN", message: grant.failureMessage ?? "", grant };
 }
 
-/** WeChat Pay codes that mean a batch rule said no, rather than a fault. */
+/** Map WeChat Pay codes that mean a batch rule rejected the send, rather than a fault. */
 function limitReasonOf(code: string): VoucherLimitReason | undefined {
   switch (code) {
     case "NOT_ENOUGH":

@@ -82,8 +82,8 @@ export async function startVoucherIssueJob(
   if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) {
     throw new DomainError("BAD_USER_INPUT", "INVALID_IDEMPOTENCY_KEY", "voucher.invalidIdempotencyKey", {}, { field: "idempotencyKey" });
   }
-  // The same key with another list is a different send, most likely a workflow bug: say so instead of
-  // silently returning the first job.
+  // The same key with another list is a different send, most likely a workflow bug, so it is rejected
+  // instead of silently returning the first job.
   const fingerprint = createHash("sha256")
     .update(JSON.stringify([batch.id, campaign?.id ?? null, items.map((item) => [item.appid, item.openid])]))
     .digest("hex");

@@ -118,7 +118,7 @@ export class SimulatorUsageError extends Error {
   }
 }
 
-/** A simulator server that could not listen, most often because another process holds the port. */
+/** A simulator server that could not listen, most often because another process uses the port. */
 export class SimulatorListenError extends Error {
   constructor(
     readonly api: "APIv3" | "APIv2",

@@ -124,7 +124,7 @@ export async function createCertificateAuthority(input: { subject: string; notBe
   return restoreCertificateAuthority({ subject: input.subject, certificate: authority });
 }
 
-/** Rebuilds an authority from its subject and its certificate with key, as a saved state holds them. */
+/** Rebuilds an authority from its subject and its certificate with key, as a saved state contains them. */
 export function restoreCertificateAuthority(input: { subject: string; certificate: IssuedCertificate }): CertificateAuthority {
   return {
     subject: input.subject,
